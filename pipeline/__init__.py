@@ -1,0 +1,1 @@
+"""Sammen's pipeline: read -> validate -> transform -> load -> score (wired in flow.py)."""

@@ -1,0 +1,59 @@
+"""Settings from config/sammen.yaml; every path resolved against the project root."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    raw: Path
+    warehouse: Path
+    framework: Path
+    instruments: Path
+    mapping: Path
+    columns: Path
+    min_group_size: int = 5
+    min_group_size_per_survey: dict[str, int] = field(default_factory=dict)
+    key_env: str = "SAMMEN_PSEUDONYM_KEY"
+    key_file: Path | None = None
+
+    def min_n(self, survey: str) -> int:
+        return int(self.min_group_size_per_survey.get(survey, self.min_group_size))
+
+
+def load_settings(path: Path | None = None, **overrides: Path | None) -> Settings:
+    """Read the config file; keyword overrides (e.g. raw=..., warehouse=...) win when not None."""
+    path = path or Path(os.environ.get("SAMMEN_CONFIG", ROOT / "config" / "sammen.yaml"))
+    cfg = yaml.safe_load(path.read_text(encoding="utf-8"))
+    root = path.resolve().parents[1]
+    paths = {k: (root / v) for k, v in cfg["paths"].items()}
+    paths.update({k: Path(v) for k, v in overrides.items() if v is not None})
+    anon = cfg.get("anonymity", {})
+    pseudo = cfg.get("pseudonymisation", {})
+    return Settings(
+        root=root,
+        min_group_size=int(anon.get("min_group_size", 5)),
+        min_group_size_per_survey=dict(anon.get("per_survey") or {}),
+        key_env=pseudo.get("key_env", "SAMMEN_PSEUDONYM_KEY"),
+        key_file=root / pseudo.get("key_file", "data/warehouse/.pseudonym_key"),
+        **paths,
+    )
+
+
+def pseudonym_key(settings: Settings) -> bytes:
+    """The secret behind respondent keys: from the environment, else a key file made once."""
+    if key := os.environ.get(settings.key_env):
+        return key.encode()
+    assert settings.key_file is not None
+    if not settings.key_file.exists():
+        settings.key_file.parent.mkdir(parents=True, exist_ok=True)
+        settings.key_file.write_text(os.urandom(32).hex())
+        settings.key_file.chmod(0o600)
+    return settings.key_file.read_text().strip().encode()

@@ -1,0 +1,209 @@
+"""The build, in one visible place: read -> validate -> transform -> load -> score.
+
+Configuration and exports are read first; every export is validated before
+anything is written; the warehouse is built into a new file and swapped in only
+when every step succeeded, so a failed build leaves the live warehouse as it was.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from pipeline import transform as tf
+from pipeline.config import Settings, pseudonym_key
+from pipeline.errors import ConfigError, SammenError
+from pipeline.framework import Framework, load_framework
+from pipeline.instruments import Instrument, items_frame, load_instruments
+from pipeline.load import load
+from pipeline.mapping import Mapping, load_mapping
+from pipeline.organisation import FILE_NAME, read_organisation, units_at
+from pipeline.read import Export, list_exports, read_export
+from pipeline.score import score, t_quantiles
+from pipeline.validate import Finding, bad_cell_findings, plan_findings, validate_values
+from pipeline.warehouse import building
+from pipeline.yamlfile import load_yaml
+
+Step = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Configuration:
+    framework: Framework
+    instruments: dict[str, Instrument]
+    mapping: Mapping
+    aliases: dict[str, list[str]]
+    units: pl.DataFrame
+
+
+@dataclass
+class Prepared:
+    """One export after reading and typing, before pseudonymisation."""
+    export: Export
+    plan: tf.ColumnPlan
+    typed: pl.DataFrame
+    wave: str
+    wave_date: date
+
+
+@dataclass
+class BuildResult:
+    warehouse: Path
+    findings: list[Finding]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class ValidationFailed(SammenError):
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        super().__init__(f"{sum(f.error for f in findings)} fejl i data")
+
+
+def load_configuration(settings: Settings) -> Configuration:
+    framework = load_framework(settings.framework)
+    instruments = load_instruments(settings.instruments)
+    codes = [c for ins in instruments.values() for c in ins.items]
+    if dup := sorted({c for c in codes if codes.count(c) > 1}):
+        raise ConfigError(str(settings.instruments), f"spørgsmålskoden {dup[0]} bruges i flere kodebøger")
+    return Configuration(
+        framework=framework,
+        instruments=instruments,
+        mapping=load_mapping(settings.mapping, framework, instruments),
+        aliases=load_yaml(settings.columns),
+        units=read_organisation(settings.raw / FILE_NAME, framework.roles),
+    )
+
+
+def prepare(export: Export, cfg: Configuration) -> tuple[Prepared | None, list[Finding]]:
+    """Recognise, type and validate one export."""
+    file = export.path.name
+    plan = tf.plan_columns(export.frame.columns, cfg.aliases, cfg.instruments)
+    findings = plan_findings(file, plan, {s: i.name for s, i in cfg.instruments.items()})
+    if plan.survey is None or plan.missing_keys:
+        return None, findings
+    typed, bad = tf.coerce(export.frame, plan)
+    findings += bad_cell_findings(file, bad)
+    if typed["answered_at"].drop_nulls().is_empty():
+        return None, findings + [Finding(file, "ingen rækker med en læsbar besvarelsesdato", column="answered_at")]
+    wave, wave_date = tf.wave_of(typed)
+    known = units_at(cfg.units, wave_date)["unit_id"].to_list()
+    findings += validate_values(file, typed, plan, cfg.instruments[plan.survey], known, f"{wave_date:%Y-%m-%d}")
+    return Prepared(export, plan, typed, wave, wave_date), findings
+
+
+def cross_file_findings(prepared: list[Prepared]) -> list[Finding]:
+    """One answer set per respondent and wave, also when a wave comes in several files."""
+    if not prepared:
+        return []
+    ids = pl.concat([
+        p.typed.select(pl.lit(p.plan.survey).alias("survey"), pl.lit(p.wave).alias("wave"),
+                       "respondent_id", pl.lit(p.export.path.name).alias("file"))
+        for p in prepared]).drop_nulls().unique()
+    clashes = ids.filter(pl.len().over("survey", "wave", "respondent_id") > 1).sort("respondent_id", "file")
+    return [Finding(r["file"], f"respondenten står i flere filer for {r['survey']} {r['wave']} (én besvarelse pr. respondent og måling)",
+                    column="respondent_id", value=r["respondent_id"])
+            for r in clashes.iter_rows(named=True)]
+
+
+def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, settings: Settings) -> dict[str, pl.DataFrame]:
+    """The source tables of the warehouse, from the validated exports and the configuration."""
+    answers, components, waves, wave_items = [], [], [], []
+    for p in prepared:
+        survey, instrument = p.plan.survey, cfg.instruments[p.plan.survey]
+        typed = tf.pseudonymise(p.typed, key, survey, p.wave)
+        typed = typed.with_columns(survey=pl.lit(survey), wave=pl.lit(p.wave))
+        meta = typed.select("survey", "wave", "respondent_key", "unit_id")
+        answers.append(typed)
+        links = cfg.mapping.links.filter(pl.col("survey") == survey)
+        if links.height:
+            scores = tf.item_scores(typed, instrument, p.plan.items)
+            components.append(tf.respondent_components(scores, meta, links))
+        waves.append({"survey": survey, "wave": p.wave, "wave_date": p.wave_date, "source_file": p.export.path.name,
+                      "source_format": p.export.fmt, "n_rows": p.typed.height})
+        wave_items += [{"survey": survey, "wave": p.wave, "item_code": c} for c in p.plan.items]
+    all_items = [c for ins in cfg.instruments.values() for c in ins.items]
+    answer_schema = {"survey": pl.String, "wave": pl.String, "respondent_key": pl.String, "unit_id": pl.String,
+                     "answered_at": pl.Date, **{c: pl.String for c in tf.BACKGROUND}, **{c: pl.Float64 for c in all_items}}
+    empty_answers = pl.DataFrame(schema=answer_schema)
+    return {
+        "framework": cfg.framework.behaviours,
+        "competencies": pl.DataFrame({"competency": cfg.framework.competencies,
+                                      "position": range(1, len(cfg.framework.competencies) + 1)}),
+        "roles": pl.DataFrame({"role": cfg.framework.roles, "rank": range(1, len(cfg.framework.roles) + 1)}),
+        "surveys": pl.DataFrame([{"survey": s, "survey_name": i.name, "min_group_size": settings.min_n(s)}
+                                 for s, i in cfg.instruments.items()]),
+        "items": items_frame(cfg.instruments),
+        "item_mapping": cfg.mapping.links,
+        "units": cfg.units,
+        "waves": pl.DataFrame(waves, schema={"survey": pl.String, "wave": pl.String, "wave_date": pl.Date,
+                                             "source_file": pl.String, "source_format": pl.String, "n_rows": pl.Int64}),
+        "wave_items": pl.DataFrame(wave_items, schema={"survey": pl.String, "wave": pl.String, "item_code": pl.String}),
+        "answers": pl.concat([empty_answers, *answers], how="diagonal_relaxed").select(list(answer_schema)),
+        "respondent_components": pl.concat(components) if components else pl.DataFrame(schema=tf.COMPONENT_SCHEMA),
+        "t_quantiles": t_quantiles(),
+    }
+
+
+def findings_frame(findings: list[Finding]) -> pl.DataFrame:
+    return pl.DataFrame([f.__dict__ for f in findings], schema={
+        "file": pl.String, "message": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "error": pl.Boolean})
+
+
+def build(settings: Settings, step: Step = lambda _: None) -> BuildResult:
+    """Build the warehouse from the raw folder; raise ValidationFailed and change nothing on bad input."""
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def done(name: str) -> None:
+        nonlocal clock
+        timings[name] = round(time.perf_counter() - clock, 2)
+        clock = time.perf_counter()
+
+    step("Læser konfiguration, organisation og eksportfiler")
+    cfg = load_configuration(settings)
+    exports = [read_export(p) for p in list_exports(settings.raw)]
+    if not exports:
+        raise SammenError(f"ingen eksportfiler (.csv/.xlsx) i {settings.raw}")
+    done("read")
+
+    step(f"Kontrollerer {len(exports)} filer (great-expectations)")
+    prepared, findings = [], []
+    for export in exports:
+        p, f = prepare(export, cfg)
+        findings += f
+        if p is not None:
+            prepared.append(p)
+    findings += cross_file_findings(prepared)
+    if any(f.error for f in findings):
+        raise ValidationFailed(findings)
+    done("validate")
+
+    step("Omregner svar og beregner respondentscorer (polars)")
+    sources = transform_all(prepared, cfg, pseudonym_key(settings), settings)
+    sources["findings"] = findings_frame(findings)
+    done("transform")
+
+    with building(settings.warehouse) as con:
+        step("Indlæser i DuckDB: staging, dimensioner og fakta")
+        load(con, sources)
+        done("load")
+        step("Beregner kompetencescorer og anonymitet")
+        score(con)
+        done("score")
+    return BuildResult(settings.warehouse, findings, timings)
+
+
+def demo_data(settings: Settings, out: Path, employees: int, seed: int) -> list[Path]:
+    """Write the demo municipality's organisation file and survey exports."""
+    from pipeline.demo import generate_demo
+    framework = load_framework(settings.framework)
+    instruments = load_instruments(settings.instruments)
+    links = load_mapping(settings.mapping, framework, instruments).links
+    first = links.unique(["survey", "item_code"], keep="first", maintain_order=True)
+    comp_index = {c: i for i, c in enumerate(framework.competencies)}
+    item_competency = {(r["survey"], r["item_code"]): comp_index[r["competency"]] for r in first.iter_rows(named=True)}
+    return generate_demo(out, instruments, item_competency, employees, seed)

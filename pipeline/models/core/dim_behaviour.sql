@@ -1,0 +1,1 @@
+select competency, role, position, behaviour from stg_framework

@@ -1,0 +1,1 @@
+select competency, position from stg_competencies

@@ -1,0 +1,72 @@
+-- Competency score per unit, survey wave and competency (design/scoring.md §2-§4).
+-- A row for every unit, wave and competency the mapping gives asked items for at the
+-- role level of the unit's leader, so "too few answers" differs from "not measured".
+with respondent_units as (
+    -- each unit a respondent counts for: their own (depth 0) and every unit above it;
+    -- items mapped to the role of the unit being scored; direct items only for their own unit
+    select
+        c.survey, c.wave, t.ancestor_id as unit_id, c.competency, c.respondent_key,
+        c.weighted_sum, c.weight_total, c.n_answered, c.n_items
+    from fct_respondent_components as c
+    join dim_unit_tree as t
+        on t.survey = c.survey and t.wave = c.wave and t.unit_id = c.unit_id
+    join dim_unit_wave as scored
+        on scored.survey = t.survey and scored.wave = t.wave and scored.unit_id = t.ancestor_id
+    where c.role = scored.leader_role
+      and (c.scope = 'area' or t.depth = 0)
+),
+respondent_scores as (
+    -- weighted mean of the respondent's answered items in scope,
+    -- kept only when at least half of those items (counted, not weighted) were answered
+    select
+        survey, wave, unit_id, competency, respondent_key,
+        sum(weighted_sum) / sum(weight_total) as score
+    from respondent_units
+    group by survey, wave, unit_id, competency, respondent_key
+    having 2 * sum(n_answered) >= sum(n_items) and sum(n_answered) > 0
+),
+unit_scores as (
+    select
+        survey, wave, unit_id, competency,
+        avg(score)         as mean,
+        count(*)           as n,
+        stddev_samp(score) as sd
+    from respondent_scores
+    group by survey, wave, unit_id, competency
+),
+measured_cells as (
+    select distinct
+        u.survey, u.wave, u.wave_date, u.unit_id, m.competency, u.leader_role as role
+    from dim_unit_wave as u
+    join dim_item_mapping as m
+        on m.survey = u.survey and m.role = u.leader_role
+    join dim_wave_item as asked
+        on asked.survey = m.survey and asked.wave = u.wave and asked.item_code = m.item_code
+),
+with_interval as (
+    select
+        cell.*,
+        coalesce(s.n, 0) as n,
+        s.mean, s.sd,
+        q.t975 * s.sd / sqrt(s.n) as half_width,
+        coalesce(s.n, 0) < sv.min_group_size as suppressed
+    from measured_cells as cell
+    left join unit_scores as s
+        on s.survey = cell.survey and s.wave = cell.wave
+       and s.unit_id = cell.unit_id and s.competency = cell.competency
+    join dim_survey as sv on sv.survey = cell.survey
+    -- beyond the table's last df the quantile equals the normal one to five decimals
+    left join stg_t_quantiles as q on q.df = least(s.n - 1, (select max(df) from stg_t_quantiles))
+)
+select
+    -- keys
+    survey, wave, wave_date, unit_id, competency, role,
+    -- measures (NULL when suppressed: nothing computed from a small group is shown)
+    case when not suppressed then mean end               as score,
+    n,
+    case when not suppressed then sd end                 as sd,
+    case when not suppressed then mean - half_width end  as ci_low,
+    case when not suppressed then mean + half_width end  as ci_high,
+    -- anonymity
+    suppressed
+from with_interval

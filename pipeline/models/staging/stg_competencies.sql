@@ -1,0 +1,2 @@
+select competency::varchar as competency, position::integer as position
+from src_competencies

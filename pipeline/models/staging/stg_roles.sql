@@ -1,0 +1,2 @@
+select role::varchar as role, rank::integer as rank
+from src_roles

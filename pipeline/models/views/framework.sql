@@ -1,0 +1,3 @@
+select competency, role, position, behaviour
+from dim_behaviour
+order by competency, role, position

@@ -1,0 +1,2 @@
+select survey, item_code, text, scale_min, scale_max, reversed
+from dim_item

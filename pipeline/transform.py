@@ -1,0 +1,141 @@
+"""Pure transformations over data frames: column recognition, typing, waves,
+pseudonyms, 0-100 item scores and per-respondent competency components.
+
+Item work stays in wide form (one column per item): horizontal sums over each
+competency's item columns are several times faster than unpivoting first, which
+matters at national scale (about 100 million answers).
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from pipeline.instruments import Instrument
+
+KEYS = ["respondent_id", "unit_id", "answered_at"]
+BACKGROUND = ["age_group", "seniority", "job_group"]
+DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"]
+COMPONENT_SCHEMA = {"survey": pl.String, "wave": pl.String, "respondent_key": pl.String, "unit_id": pl.String,
+                    "competency": pl.String, "role": pl.String, "scope": pl.String, "weighted_sum": pl.Float64,
+                    "weight_total": pl.Float64, "n_answered": pl.Int32, "n_items": pl.Int32}
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """How an export's headers map onto Sammen's columns and one survey's items."""
+    survey: str | None
+    renames: dict[str, str]                 # delivered header -> canonical name
+    items: list[str]                        # codebook items present, in codebook order
+    unknown: list[str] = field(default_factory=list)      # headers that fit nothing
+    missing_keys: list[str] = field(default_factory=list)  # required columns not found
+    absent_items: list[str] = field(default_factory=list)  # codebook items not in this export
+
+
+def plan_columns(headers: list[str], aliases: dict[str, list[str]], instruments: dict[str, Instrument]) -> ColumnPlan:
+    """Recognise key/background columns by alias and the survey by its item codes."""
+    norm = {h: h.strip().lower() for h in headers}
+    renames: dict[str, str] = {}
+    for canonical, names in aliases.items():
+        match = next((h for h in headers if norm[h] in {n.lower() for n in names} and h not in renames), None)
+        if match is not None:
+            renames[match] = canonical
+    rest = [h for h in headers if h not in renames]
+    best = max(instruments.values(), key=lambda ins: sum(h.strip().upper() in ins.items for h in rest))
+    items_here = {h.strip().upper(): h for h in rest if h.strip().upper() in best.items}
+    survey = best.survey if items_here else None
+    renames.update({h: code for code, h in items_here.items()})
+    return ColumnPlan(
+        survey=survey, renames=renames,
+        items=[c for c in best.items if c in items_here] if survey else [],
+        unknown=[h for h in rest if h.strip().upper() not in items_here],
+        missing_keys=[k for k in KEYS if k not in renames.values()],
+        absent_items=[c for c in best.items if c not in items_here] if survey else [],
+    )
+
+
+def parse_dates(col: str) -> pl.Expr:
+    text = pl.col(col).str.strip_chars().str.slice(0, 10)
+    return pl.coalesce([text.str.to_date(fmt, strict=False) for fmt in DATE_FORMATS])
+
+
+def parse_numbers(col: str) -> pl.Expr:
+    """Answer codes as numbers; a decimal comma (Danish Excel) is accepted."""
+    return pl.col(col).str.strip_chars().str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+
+
+def coerce(frame: pl.DataFrame, plan: ColumnPlan) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rename and type an export. Returns (typed frame, bad cells: row, column, value).
+
+    `row` is the 0-based data row; the report adds 2 to give the spreadsheet row.
+    """
+    df = frame.select(list(plan.renames)).rename(plan.renames)
+    present_bg = [c for c in BACKGROUND if c in df.columns]
+    typed = df.select(
+        pl.col("respondent_id", "unit_id").str.strip_chars(),
+        parse_dates("answered_at").alias("answered_at"),
+        *[pl.col(c).str.strip_chars() for c in present_bg],
+        *[parse_numbers(c).alias(c) for c in plan.items],
+    )
+    checks = [(c, typed[c]) for c in ["answered_at", *plan.items]]
+    bad = [
+        pl.DataFrame({"row": idx, "column": c, "value": df[c].gather(idx)},
+                     schema={"row": pl.UInt32, "column": pl.String, "value": pl.String})
+        for c, parsed in checks
+        if len(idx := (df[c].is_not_null() & (df[c].str.strip_chars() != "") & parsed.is_null()).arg_true())
+    ]
+    empty = pl.DataFrame(schema={"row": pl.UInt32, "column": pl.String, "value": pl.String})
+    return typed, pl.concat(bad) if bad else empty
+
+
+def wave_of(typed: pl.DataFrame) -> tuple[str, object]:
+    """A wave is named by the year it closed; its date is the last answer's date."""
+    last = typed["answered_at"].max()
+    return str(last.year), last
+
+
+def pseudonymise(typed: pl.DataFrame, key: bytes, survey: str, wave: str) -> pl.DataFrame:
+    """Replace the vendor's respondent id by a keyed hash: stable within a wave, not reversible."""
+    prefix = f"{survey}|{wave}|".encode()
+    keys = [hmac.new(key, prefix + rid.encode(), hashlib.sha256).hexdigest()[:20]
+            for rid in typed["respondent_id"].to_list()]
+    return typed.with_columns(respondent_key=pl.Series(keys, dtype=pl.String)).drop("respondent_id")
+
+
+def item_scores(typed: pl.DataFrame, instrument: Instrument, items: list[str]) -> pl.DataFrame:
+    """Each item on 0-100 with 100 best (scoring.md §1); missing codes and blanks -> null."""
+    exprs = []
+    for code in items:
+        it = instrument.items[code]
+        v = pl.col(code)
+        scaled = (v - it.scale_min) / (it.scale_max - it.scale_min) * 100
+        scaled = 100 - scaled if it.reversed else scaled
+        exprs.append(pl.when(v.is_between(it.scale_min, it.scale_max)).then(scaled).otherwise(None).alias(code))
+    return typed.select(exprs)
+
+
+def respondent_components(scores: pl.DataFrame, meta: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
+    """Per respondent and (competency, role, scope): weighted sum and weight of answered
+    items, answered count and the number of mapped items asked in this wave.
+
+    `links` holds the mapping rows of this survey; items not in `scores` were not asked.
+    The half-of-items rule and the unit aggregation are applied in SQL
+    (models/marts/mart_competency_scores.sql), where an analyst can read them.
+    """
+    asked = links.filter(pl.col("item_code").is_in(scores.columns))
+    wide = pl.concat([meta, scores], how="horizontal")
+    parts = []
+    for (competency, role, scope), cell in asked.group_by("competency", "role", "scope", maintain_order=True):
+        codes, weights = cell["item_code"].to_list(), cell["weight"].to_list()
+        answered = [pl.col(c).is_not_null() for c in codes]
+        parts.append(wide.select(
+            *meta.columns,
+            competency=pl.lit(competency), role=pl.lit(role), scope=pl.lit(scope),
+            weighted_sum=pl.sum_horizontal([pl.col(c).fill_null(0) * w for c, w in zip(codes, weights)]),
+            weight_total=pl.sum_horizontal([a.cast(pl.Float64) * w for a, w in zip(answered, weights)]),
+            n_answered=pl.sum_horizontal(answered).cast(pl.Int32),
+            n_items=pl.lit(len(codes), dtype=pl.Int32),
+        ))
+    return pl.concat(parts)
