@@ -1,9 +1,11 @@
 """Write a simulated wave the way a survey vendor delivers it: three formats, vendor headers."""
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import polars as pl
+import xlsxwriter
 
 XLSX_MAX_ROWS = 200_000   # Excel tops out at 1,048,576 rows; large exports fall back to CSV
 
@@ -34,7 +36,9 @@ def write_export(frame: pl.DataFrame, out: Path, survey: str, year: int, fmt: st
     stem = f"{TITLES[survey]} {year} - rådata"
     if fmt == "xlsx":
         path = out / f"{stem}.xlsx"
-        frame.write_excel(path, worksheet="Besvarelser", autofit=False)
+        with xlsxwriter.Workbook(path) as book:
+            book.set_properties({"created": datetime(year, 12, 31)})   # same seed, same bytes
+            frame.write_excel(book, worksheet="Besvarelser", autofit=False)
     elif fmt == "csv-excel-dk":
         # Danish Excel: semicolons, dd-mm-yyyy dates, Windows-1252.
         path = out / f"{stem}.csv"

@@ -1,0 +1,175 @@
+"""The build as HR runs it: a readable validation report that changes nothing, an
+idempotent rebuild, and a rebuild while someone reads the live warehouse."""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import settings_for
+from pipeline.flow import ValidationFailed, build, demo_data
+from pipeline.report import format_findings
+
+VIEWS = ["framework", "units", "items", "item_mapping", "responses", "competency_scores"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory):
+    """A small demo municipality (400 employees), built once for this module."""
+    tmp = tmp_path_factory.mktemp("demo")
+    settings = settings_for(tmp)
+    demo_data(settings, settings.raw, employees=400, seed=7)
+    build(settings)
+    return settings
+
+
+def _snapshot(path: Path) -> dict[str, list]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {v: sorted(con.execute(f"select * from {v}").fetchall(), key=repr) for v in VIEWS}
+    finally:
+        con.close()
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_rebuilding_the_same_input_gives_the_same_warehouse(demo) -> None:
+    first = _snapshot(demo.warehouse)
+    build(demo)
+    second = _snapshot(demo.warehouse)
+    assert first == second
+    for view, rows in second.items():
+        assert len(rows) == len(set(rows)) or view == "framework", f"duplicated rows in {view}"
+
+
+def test_every_view_has_rows_and_every_measured_cell_a_row(demo) -> None:
+    con = duckdb.connect(str(demo.warehouse), read_only=True)
+    try:
+        for view in VIEWS:
+            assert con.execute(f"select count(*) from {view}").fetchone()[0] > 0, view
+        missing = con.execute("""
+            select count(*) from dim_unit_wave u
+            join (select distinct survey, role, competency from item_mapping) m
+              on m.survey = u.survey and m.role = u.leader_role
+            anti join competency_scores s
+              on s.survey = u.survey and s.wave = u.wave and s.unit_id = u.unit_id and s.competency = m.competency
+        """).fetchone()[0]
+        assert missing == 0
+        small = con.execute("select count(*) from competency_scores where suppressed and n > 0").fetchone()[0]
+        assert small > 0   # the demo has units below the anonymity minimum
+        leaked = con.execute("select count(*) from competency_scores where (n < 5) and score is not null").fetchone()[0]
+        assert leaked == 0
+    finally:
+        con.close()
+
+
+def test_scores_can_be_rederived_with_plain_sql_from_the_analyst_views(demo) -> None:
+    """The promise of scoring.md: an analyst can reproduce every score from the views."""
+    con = duckdb.connect(str(demo.warehouse), read_only=True)
+    try:
+        diff = con.execute("""
+        with recursive tree as (   -- units with their ancestors on each wave's date
+            select w.survey, w.wave, u.unit_id, u.unit_id as ancestor_id, 0 as depth, u.parent_id as up, w.wave_date
+            from (select distinct survey, wave, wave_date from responses) w
+            join units u on w.wave_date between u.valid_from and coalesce(u.valid_to, date '9999-12-31')
+            union all
+            select t.survey, t.wave, t.unit_id, p.unit_id, t.depth + 1, p.parent_id, t.wave_date
+            from tree t join units p on p.unit_id = t.up
+             and t.wave_date between p.valid_from and coalesce(p.valid_to, date '9999-12-31')
+        ),
+        asked as (select distinct survey, wave, item_code from responses),
+        cell_items as (   -- mapped items asked per wave, competency, role and scope
+            select q.survey, q.wave, m.competency, m.role, m.scope, count(*) as n
+            from item_mapping m join asked q using (survey, item_code)
+            group by all
+        ),
+        in_scope as (     -- answers counting for each unit: direct items only in the own unit
+            select r.survey, r.wave, t.ancestor_id as unit_id, t.depth, a.leader_role as role,
+                   m.competency, r.respondent_key, m.weight, r.score
+            from responses r
+            join tree t on t.survey = r.survey and t.wave = r.wave and t.unit_id = r.unit_id
+            join units a on a.unit_id = t.ancestor_id
+             and t.wave_date between a.valid_from and coalesce(a.valid_to, date '9999-12-31')
+            join item_mapping m on m.survey = r.survey and m.item_code = r.item_code and m.role = a.leader_role
+            where m.scope = 'area' or t.depth = 0
+        ),
+        per_respondent as (
+            select survey, wave, unit_id, depth, role, competency, respondent_key,
+                   sum(weight * score) / sum(weight) filter (where score is not null) as score,
+                   count(score) as n_answered
+            from in_scope group by all
+        ),
+        unit_scores as (
+            select p.survey, p.wave, p.unit_id, p.competency, avg(p.score) as score, count(*) as n
+            from per_respondent p
+            left join cell_items ca on ca.survey = p.survey and ca.wave = p.wave and ca.competency = p.competency
+                 and ca.role = p.role and ca.scope = 'area'
+            left join cell_items cd on cd.survey = p.survey and cd.wave = p.wave and cd.competency = p.competency
+                 and cd.role = p.role and cd.scope = 'direct'
+            where 2 * p.n_answered >= coalesce(ca.n, 0) + case when p.depth = 0 then coalesce(cd.n, 0) else 0 end
+              and p.n_answered > 0
+            group by all
+        )
+        select count(*) from competency_scores c
+        left join unit_scores u using (survey, wave, unit_id, competency)
+        where c.n <> coalesce(u.n, 0) or (not c.suppressed and abs(c.score - u.score) > 1e-9)
+        """).fetchone()[0]
+        assert diff == 0
+    finally:
+        con.close()
+
+
+def _break(raw: Path) -> None:
+    """Spoil one export the way real deliveries go wrong."""
+    path = next(raw.glob("Trivselsmåling 2024*"))
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    tri05, unit = header.index("TRI05"), header.index("enhed")
+    row = lines[3].split(",")
+    row[tri05] = "7"                                   # outside 1-5 and not 9
+    lines[3] = ",".join(row)
+    row = lines[5].split(",")
+    row[unit] = "99999"                                # no such unit
+    lines[5] = ",".join(row)
+    lines.append(lines[6])                             # same respondent twice (rows 7 and last)
+    path.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_bad_input_is_reported_by_file_row_and_column_and_changes_nothing(demo, tmp_path: Path) -> None:
+    settings = settings_for(tmp_path, warehouse=demo.warehouse)
+    subprocess.run(["cp", "-r", str(demo.raw), str(settings.raw)], check=True)
+    _break(settings.raw)
+    before = _digest(demo.warehouse)
+    with pytest.raises(ValidationFailed) as failed:
+        build(settings)
+    report = format_findings(failed.value.findings)
+    name = next(settings.raw.glob("Trivselsmåling 2024*")).name
+    n_rows = len(next(settings.raw.glob("Trivselsmåling 2024*")).read_text(encoding="utf-8-sig").splitlines())
+    assert f"FEJL     {name}, række 4, kolonne TRI05: værdien ligger uden for svarskalaen (gyldige koder: 1–5 eller 9 = Ved ikke) (værdi: '7')" in report
+    assert f"{name}, række 6, kolonne unit_id: enhedskoden findes ikke i organisationen" in report
+    assert f"{name}, række 7, kolonne respondent_id: samme respondent-id står flere gange" in report
+    assert f"række {n_rows}" in report
+    assert _digest(demo.warehouse) == before
+    assert not list(demo.warehouse.parent.glob(".*building*"))
+
+
+def test_a_reader_holding_the_live_warehouse_does_not_block_a_rebuild(demo) -> None:
+    reader = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True); "
+         "print(c.execute('select count(*) from competency_scores').fetchone()[0], flush=True); time.sleep(30)",
+         str(demo.warehouse)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert int(reader.stdout.readline()) > 0   # the reader has the file open
+        build(demo)
+        con = duckdb.connect(str(demo.warehouse), read_only=True)
+        assert con.execute("select count(*) from competency_scores").fetchone()[0] > 0
+        con.close()
+    finally:
+        reader.kill()
