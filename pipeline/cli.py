@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -61,13 +62,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    """Demo data into its own folder (never the real raw folder), then the default warehouse."""
     settings = load_settings()
-    args.out = str(settings.raw)
-    for stale in settings.raw.glob("*"):
-        if stale.is_file() and stale.name != ".gitkeep":
-            stale.unlink()
+    demo_raw = settings.demo_raw or settings.root / "data" / "demo"
+    if demo_raw.exists():
+        shutil.rmtree(demo_raw)
+    args.out = str(demo_raw)
     cmd_demo_data(args)
-    args.raw = args.warehouse = None
+    args.raw, args.warehouse = demo_raw, None
     return cmd_build(args)
 
 

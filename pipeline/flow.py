@@ -91,7 +91,9 @@ def prepare(export: Export, cfg: Configuration) -> tuple[Prepared | None, list[F
         return None, findings + [Finding(file, "ingen rækker med en læsbar besvarelsesdato", column="answered_at")]
     wave, wave_date = tf.wave_of(typed)
     known = units_at(cfg.units, wave_date)["unit_id"].to_list()
-    findings += validate_values(file, typed, plan, cfg.instruments[plan.survey], known, f"{wave_date:%Y-%m-%d}")
+    reported = {(f.row, f.column) for f in findings}   # an unreadable date is not also "missing"
+    findings += [f for f in validate_values(file, typed, plan, cfg.instruments[plan.survey], known, f"{wave_date:%Y-%m-%d}")
+                 if (f.row, f.column) not in reported]
     return Prepared(export, plan, typed, wave, wave_date), findings
 
 

@@ -16,23 +16,33 @@ with respondent_units as (
       and (c.scope = 'area' or t.depth = 0)
 ),
 respondent_scores as (
-    -- weighted mean of the respondent's answered items in scope,
-    -- kept only when at least half of those items (counted, not weighted) were answered
+    -- weighted mean of the respondent's answered items in scope, kept only when at least
+    -- half of those items (counted, not weighted) were answered; stored as an exact
+    -- decimal so that sums below do not depend on the order threads add them in
     select
         survey, wave, unit_id, competency, respondent_key,
-        sum(weighted_sum) / sum(weight_total) as score
+        round(sum(weighted_sum) / sum(weight_total), 9)::decimal(18, 9) as score
     from respondent_units
     group by survey, wave, unit_id, competency, respondent_key
     having 2 * sum(n_answered) >= sum(n_items) and sum(n_answered) > 0
 ),
-unit_scores as (
+unit_sums as (
     select
         survey, wave, unit_id, competency,
-        avg(score)         as mean,
-        count(*)           as n,
-        stddev_samp(score) as sd
+        count(*)             as n,
+        sum(score)           as sum_score,
+        sum(score * score)   as sum_squares
     from respondent_scores
     group by survey, wave, unit_id, competency
+),
+unit_scores as (
+    -- mean and sample SD from exact sums: a rebuild gives the same bits
+    select
+        survey, wave, unit_id, competency, n,
+        sum_score::double / n as mean,
+        case when n > 1 then sqrt(greatest(
+            (sum_squares::double - sum_score::double * sum_score::double / n) / (n - 1), 0)) end as sd
+    from unit_sums
 ),
 measured_cells as (
     select distinct
