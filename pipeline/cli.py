@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import shutil
 import sys
 import time
@@ -61,8 +62,20 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+DEMO_USERS = [  # username, role, unit name (None = all), password: documented in the README
+    ("hr", "hr", None, "demo-hr-2026", "HR-konsulent (demo)"),
+    ("chef", "chef", "Center for Skoler", "demo-chef-2026", "Chef for Center for Skoler (demo)"),
+    ("med", "med", "Center for Dagtilbud", "demo-med-2026", "MED-udvalg, Center for Dagtilbud (demo)"),
+]
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Demo data into its own folder (never the real raw folder), then the default warehouse."""
+    """Demo data into its own folder (never the real raw folder) -> the default warehouse ->
+    demo users -> the dashboard."""
+    import polars as pl
+
+    from dashboard.users import UserStore
+    from pipeline.organisation import FILE_NAME
     settings = load_settings()
     demo_raw = settings.demo_raw or settings.root / "data" / "demo"
     if demo_raw.exists():
@@ -70,7 +83,45 @@ def cmd_demo(args: argparse.Namespace) -> int:
     args.out = str(demo_raw)
     cmd_demo_data(args)
     args.raw, args.warehouse = demo_raw, None
-    return cmd_build(args)
+    if status := cmd_build(args):
+        return status
+    units = pl.read_csv(demo_raw / FILE_NAME, infer_schema=False)
+    store = UserStore(settings.users)
+    for username, role, unit_name, password, name in DEMO_USERS:
+        unit = None if unit_name is None else units.filter(pl.col("unit_name") == unit_name)["unit_id"][0]
+        store.add(username, role, unit, password, name)
+    console.print("Demobrugere: " + ", ".join(f"{u} / {p}" for u, _, _, p, _ in DEMO_USERS))
+    if args.no_serve:
+        return 0
+    args.warehouse, args.auth, args.user_header = None, "file", "X-Remote-User"
+    return cmd_serve(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from dashboard.app import create_app
+    settings = load_settings(warehouse=args.warehouse)
+    if not settings.warehouse.exists():
+        raise SammenError(f"lageret findes ikke: {settings.warehouse} (kør først `sammen build` eller `sammen demo`)")
+    app = create_app(settings.warehouse, settings.users, args.auth, args.user_header)
+    console.print(f"Sammen kører på http://{args.host}:{args.port}/  (Ctrl+C stopper)")
+    app.run(host=args.host, port=args.port, debug=False)
+    return 0
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from dashboard.users import UserStore
+    store = UserStore(load_settings().users)
+    if args.action == "add":
+        password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Adgangskode: ")
+        user = store.add(args.username, args.role, args.unit, password, args.name or "")
+        console.print(f"Brugeren {user.username} ({user.role}) er gemt.")
+    elif args.action == "remove":
+        store.remove(args.username)
+        console.print(f"Brugeren {args.username} er fjernet.")
+    else:
+        for u in store.list():
+            print(f"{u.username}\t{u.role}\t{u.unit_id or 'alle enheder'}\t{u.name}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("demo", help="demodata -> lager (hele hovedkørslen på indbygget demodata)")
     p.add_argument("--employees", type=int, default=4000)
     p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--port", type=int, default=8050)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--no-serve", action="store_true", help="byg kun; start ikke dashboardet")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("demo-data", help="skriv en demokommunes organisation og eksportfiler")
@@ -93,7 +147,27 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--warehouse", type=Path, default=None, help="DuckDB-fil (standard: data/warehouse/sammen.duckdb)")
     p.set_defaults(func=cmd_build)
 
+    p = sub.add_parser("serve", help="start dashboardet")
+    p.add_argument("--warehouse", type=Path, default=None)
+    p.add_argument("--port", type=int, default=8050)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--auth", choices=["file", "header"], default="file",
+                   help="file: login mod brugerfilen; header: stol på brugernavnet fra single-sign-on-proxyen")
+    p.add_argument("--user-header", default="X-Remote-User", help="headeren proxyen sætter (med --auth header)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("users", help="administrér dashboardets brugere")
+    p.add_argument("action", choices=["add", "list", "remove"])
+    p.add_argument("username", nargs="?")
+    p.add_argument("--role", choices=["hr", "chef", "med"])
+    p.add_argument("--unit", help="enhedskode (chef og med ser denne enhed og alt under den)")
+    p.add_argument("--name", help="vist navn")
+    p.add_argument("--password-stdin", action="store_true", help="læs adgangskoden fra standard input")
+    p.set_defaults(func=cmd_users)
+
     args = parser.parse_args(argv)
+    if getattr(args, "action", None) in ("add", "remove") and not args.username:
+        parser.error("angiv et brugernavn")
     try:
         return args.func(args)
     except SammenError as exc:

@@ -20,6 +20,7 @@ class Settings:
     mapping: Path
     columns: Path
     demo_raw: Path | None = None
+    users: Path | None = None
     min_group_size: int = 5
     min_group_size_per_survey: dict[str, int] = field(default_factory=dict)
     key_env: str = "SAMMEN_PSEUDONYM_KEY"

@@ -1,38 +1,13 @@
 -- Competency score per unit, survey wave and competency (design/scoring.md §2-§4).
 -- A row for every unit, wave and competency the mapping gives asked items for at the
 -- role level of the unit's leader, so "too few answers" differs from "not measured".
-with respondent_units as (
-    -- each unit a respondent counts for: their own (depth 0) and every unit above it;
-    -- items mapped to the role of the unit being scored; direct items only for their own unit
-    select
-        c.survey, c.wave, t.ancestor_id as unit_id, c.competency, c.respondent_key,
-        c.weighted_sum, c.weight_total, c.n_answered, c.n_items
-    from fct_respondent_components as c
-    join dim_unit_tree as t
-        on t.survey = c.survey and t.wave = c.wave and t.unit_id = c.unit_id
-    join dim_unit_wave as scored
-        on scored.survey = t.survey and scored.wave = t.wave and scored.unit_id = t.ancestor_id
-    where c.role = scored.leader_role
-      and (c.scope = 'area' or t.depth = 0)
-),
-respondent_scores as (
-    -- weighted mean of the respondent's answered items in scope, kept only when at least
-    -- half of those items (counted, not weighted) were answered; stored as an exact
-    -- decimal so that sums below do not depend on the order threads add them in
-    select
-        survey, wave, unit_id, competency, respondent_key,
-        round(sum(weighted_sum) / sum(weight_total), 9)::decimal(18, 9) as score
-    from respondent_units
-    group by survey, wave, unit_id, competency, respondent_key
-    having 2 * sum(n_answered) >= sum(n_items) and sum(n_answered) > 0
-),
-unit_sums as (
+with unit_sums as (
     select
         survey, wave, unit_id, competency,
         count(*)             as n,
         sum(score)           as sum_score,
         sum(score * score)   as sum_squares
-    from respondent_scores
+    from fct_respondent_scores
     group by survey, wave, unit_id, competency
 ),
 unit_scores as (

@@ -1,0 +1,1 @@
+"""Sammen's dashboard (Dash): reads the warehouse's marts, never the raw files."""

@@ -1,0 +1,135 @@
+"""Figures as pure functions of data frames. Colours are Okabe-Ito (readable with colour
+blindness) and every mark also carries its number as text, so colour is never the only cue."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+UNIT, AREA, KOMMUNE, BAND = "#0072B2", "#D55E00", "#000000", "rgba(0,114,178,0.18)"
+SUPPRESSED_TEXT = "for få besvarelser"
+# light diverging scale (orange = under, blue = over the kommune), dark text stays readable
+DIVERGING = [[0.0, "#E69F00"], [0.25, "#F5CE85"], [0.5, "#F7F7F7"], [0.75, "#A6CEE3"], [1.0, "#56B4E9"]]
+FONT = dict(family="Arial, sans-serif", size=14, color="#1a1a1a")
+
+
+def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    fig.update_layout(title=dict(text=title, x=0), height=height, font=FONT, paper_bgcolor="white",
+                      plot_bgcolor="white", margin=dict(l=10, r=10, t=60, b=40))
+    return fig
+
+
+def heatmap(rows: list[tuple[str, str]], competencies: list[str], cells: pl.DataFrame, title: str) -> go.Figure:
+    """rows: (unit_id, label) in hierarchy order; cells: unit_id, competency, score, suppressed, kommune_score."""
+    lookup = {(r["unit_id"], r["competency"]): r for r in cells.iter_rows(named=True)}
+    z, text = [], []
+    for unit_id, _ in rows:
+        zr, tr = [], []
+        for c in competencies:
+            cell = lookup.get((unit_id, c))
+            if cell is None:
+                zr.append(None), tr.append("ikke målt")
+            elif cell["suppressed"]:
+                zr.append(None), tr.append(SUPPRESSED_TEXT)
+            else:
+                diff = None if cell["kommune_score"] is None else cell["score"] - cell["kommune_score"]
+                zr.append(diff), tr.append(f"{cell['score']:.0f}")
+        z.append(zr), text.append(tr)
+    fig = go.Figure(go.Heatmap(
+        z=z, x=competencies, y=[label for _, label in rows], text=text, texttemplate="%{text}",
+        colorscale=DIVERGING, zmid=0, zmin=-15, zmax=15, xgap=3, ygap=3, hoverongaps=True,
+        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+        colorbar=dict(title="Forskel til<br>kommunen", tickvals=[-15, 0, 15], ticktext=["−15", "0", "+15"])))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(side="top")
+    return _layout(fig, title, 140 + 44 * len(rows))
+
+
+def trend(data: pl.DataFrame, competencies: list[str], unit_label: str, area_label: str | None) -> go.Figure:
+    """Small multiples: the unit's score with its 95 % interval, the area's and the kommune's level."""
+    fig = make_subplots(rows=2, cols=3, subplot_titles=competencies, shared_yaxes=True,
+                        vertical_spacing=0.16, horizontal_spacing=0.04)
+    for i, c in enumerate(competencies):
+        d = data.filter(pl.col("competency") == c).sort("wave")
+        row, col = i // 3 + 1, i % 3 + 1
+        waves = d["wave"].to_list()
+        shown = ~d["suppressed"]
+        score = [s if ok else None for s, ok in zip(d["score"].to_list(), shown.to_list())]
+        low, high = d["ci_low"].to_list(), d["ci_high"].to_list()
+        first = i == 0
+        fig.add_trace(go.Scatter(x=waves, y=high, mode="lines", line=dict(width=0), showlegend=False,
+                                 hoverinfo="skip", connectgaps=False), row, col)
+        fig.add_trace(go.Scatter(x=waves, y=low, mode="lines", line=dict(width=0), fill="tonexty", fillcolor=BAND,
+                                 name="95 %-interval", showlegend=first, hoverinfo="skip", connectgaps=False), row, col)
+        fig.add_trace(go.Scatter(x=waves, y=score, mode="lines+markers", name=unit_label, line=dict(color=UNIT, width=3),
+                                 marker=dict(size=8), showlegend=first, connectgaps=False,
+                                 hovertemplate="%{x}: %{y:.0f}<extra></extra>"), row, col)
+        if area_label:
+            fig.add_trace(go.Scatter(x=waves, y=d["area_score"].to_list(), mode="lines", name=area_label,
+                                     line=dict(color=AREA, dash="dash", width=2), showlegend=first,
+                                     hovertemplate="%{x}: %{y:.0f}<extra></extra>"), row, col)
+        fig.add_trace(go.Scatter(x=waves, y=d["kommune_score"].to_list(), mode="lines", name="Kommunen (samme rolleniveau)",
+                                 line=dict(color=KOMMUNE, dash="dot", width=2), showlegend=first,
+                                 hovertemplate="%{x}: %{y:.0f}<extra></extra>"), row, col)
+        gaps = [w for w, ok in zip(waves, shown.to_list()) if not ok]
+        if gaps:
+            fig.add_trace(go.Scatter(x=gaps, y=[2] * len(gaps), mode="markers", marker=dict(symbol="x", color="#555", size=9),
+                                     name=SUPPRESSED_TEXT, showlegend=first, hovertemplate="%{x}: " + SUPPRESSED_TEXT + "<extra></extra>"),
+                          row, col)
+    fig.update_yaxes(range=[0, 100], gridcolor="#ddd")
+    fig.update_xaxes(type="category")
+    fig.update_layout(legend=dict(orientation="h", y=-0.12))
+    return _layout(fig, f"Udvikling: {unit_label}", 620)
+
+
+def profile(scores: pl.DataFrame, competencies: list[str], title: str) -> go.Figure:
+    """The unit's six scores with intervals and the kommune's level as a marker."""
+    d = {r["competency"]: r for r in scores.iter_rows(named=True)}
+    shown = [c for c in competencies if c in d and not d[c]["suppressed"]]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        y=shown, x=[d[c]["score"] for c in shown], orientation="h", name="Enheden", marker_color=UNIT,
+        text=[f"{d[c]['score']:.0f}" for c in shown], textposition="inside", insidetextanchor="start",
+        textfont=dict(color="white"),
+        error_x=dict(type="data", symmetric=False, color="#333",
+                     array=[d[c]["ci_high"] - d[c]["score"] for c in shown],
+                     arrayminus=[d[c]["score"] - d[c]["ci_low"] for c in shown])))
+    fig.add_trace(go.Scatter(y=shown, x=[d[c]["kommune_score"] for c in shown], mode="markers", name="Kommunen",
+                             marker=dict(symbol="diamond", size=14, color=KOMMUNE)))
+    fig.update_xaxes(range=[0, 100])
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    return _layout(fig, title, 380)
+
+
+def spread(data: pl.DataFrame, competencies: list[str], highlight: str | None, title: str) -> go.Figure:
+    """Unit scores per competency at one role level, one unit highlighted."""
+    fig = go.Figure()
+    fig.add_trace(go.Box(x=data["competency"].to_list(), y=data["score"].to_list(), boxpoints="all", jitter=0.4,
+                         pointpos=0, name="Enheder", marker=dict(color="#56B4E9", size=6), line=dict(color="#0072B2"),
+                         fillcolor="rgba(86,180,233,0.15)", text=data["unit_name"].to_list(),
+                         hovertemplate="%{text}: %{y:.0f}<extra></extra>"))
+    if highlight:
+        h = data.filter(pl.col("unit_id") == highlight)
+        fig.add_trace(go.Scatter(x=h["competency"].to_list(), y=h["score"].to_list(), mode="markers+text",
+                                 marker=dict(symbol="diamond", size=16, color=AREA, line=dict(color="black", width=1)),
+                                 text=[f"{v:.0f}" for v in h["score"].to_list()], textposition="middle right",
+                                 name=h["unit_name"][0] if h.height else "Valgt enhed"))
+    fig.update_xaxes(categoryorder="array", categoryarray=competencies)
+    fig.update_yaxes(range=[0, 100], gridcolor="#ddd")
+    return _layout(fig, title, 480)
+
+
+def mapping_matrix(mapping: pl.DataFrame, competencies: list[str], roles: list[str]) -> go.Figure:
+    """Items (rows) x competency/role (columns); the cell shows the weight."""
+    cols = [(c, r) for c in competencies for r in roles]
+    items = mapping.select("survey", "item_code").unique(maintain_order=True)
+    weights = {(r["item_code"], r["competency"], r["role"]): r["weight"] for r in mapping.iter_rows(named=True)}
+    z = [[weights.get((code, c, r)) for c, r in cols] for code in items["item_code"].to_list()]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[f"{c} · {r}" for c, r in cols], y=items["item_code"].to_list(),
+        text=[[("" if v is None else f"{v:g}") for v in row] for row in z], texttemplate="%{text}",
+        colorscale=[[0, "#A6CEE3"], [1, "#0072B2"]], showscale=False, xgap=1, ygap=1,
+        hovertemplate="%{y} → %{x}: vægt %{text}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(tickangle=-60, automargin=True)
+    return _layout(fig, "Kortlægning: spørgsmål × kompetence og rolleniveau", 200 + 16 * items.height)

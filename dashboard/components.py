@@ -1,0 +1,67 @@
+"""Small accessible building blocks shared by the pages."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import polars as pl
+from dash import dcc, html
+
+from dashboard.queries import Warehouse
+
+NO_ACCESS = html.P("Ingen adgang til det valgte.", className="notice", role="alert")
+
+
+def select(id_: str, label: str, options: list[dict], value: object, clearable: bool = False) -> html.Div:
+    return html.Div([html.Label(label, htmlFor=id_), dcc.Dropdown(id=id_, options=options, value=value,
+                                                                   clearable=clearable, searchable=True)],
+                    className="control")
+
+
+def unit_options(units: pl.DataFrame, allowed: frozenset[str] | None) -> list[dict]:
+    """Units in hierarchy order, indented by depth; closed units marked."""
+    out = []
+    for r in units.iter_rows(named=True):
+        if allowed is None or r["unit_id"] in allowed:
+            closed = "" if r["is_current"] else " (nedlagt)"
+            out.append({"label": f"{'  ' * r['depth']}{r['unit_name']}{closed}", "value": r["unit_id"]})
+    return out
+
+
+def survey_options(wh: Warehouse) -> list[dict]:
+    return [{"label": r["survey_name"], "value": r["survey"]} for r in wh.surveys().iter_rows(named=True)]
+
+
+def table(frame: pl.DataFrame, caption: str, headers: dict[str, str] | None = None) -> html.Table:
+    headers = headers or {}
+    cols = frame.columns
+    return html.Table([
+        html.Caption(caption),
+        html.Thead(html.Tr([html.Th(headers.get(c, c), scope="col") for c in cols])),
+        html.Tbody([html.Tr([html.Td(_cell(v)) for v in row]) for row in frame.iter_rows()]),
+    ], className="data-table")
+
+
+def _cell(v: object) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, float):
+        return f"{v:.1f}"
+    if isinstance(v, bool):
+        return "ja" if v else "nej"
+    return str(v)
+
+
+def details_table(frame: pl.DataFrame, caption: str, headers: dict[str, str] | None = None) -> html.Details:
+    return html.Details([html.Summary("Vis tallene som tabel"), table(frame, caption, headers)], className="table-box")
+
+
+def download_link(id_: str, label: str) -> html.A:
+    return html.A(label, id=id_, href="#", className="button", download="")
+
+
+def href(kind: str, **params: object) -> str:
+    return f"/download/{kind}?" + urlencode({k: v for k, v in params.items() if v is not None})
+
+
+def score_text(score: float | None, suppressed: bool) -> str:
+    return "for få besvarelser" if suppressed else ("–" if score is None else f"{score:.0f}")

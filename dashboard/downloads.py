@@ -1,0 +1,57 @@
+"""The download routes' content: each reuses the page's own data function, so a download
+can never show more than the page would, and the same access check applies."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from dashboard import exports
+from dashboard.context import Context
+from dashboard.pages import enhedsprofil, kortlaegning, overblik, rolleniveau, udvikling
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _blank_suppressed(df: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
+    """Suppressed rows keep only the fact of suppression."""
+    return df.with_columns(pl.when(~pl.col("suppressed")).then(pl.col(c)).alias(c) for c in cols if c in df.columns)
+
+
+def build(ctx: Context, kind: str, args: Mapping[str, str]) -> tuple[str, bytes, str]:
+    access = ctx.access()
+    survey, wave, unit = args.get("survey"), args.get("wave"), args.get("unit")
+    if kind == "pdf":
+        access.require("udvikling", unit)
+        waves = ctx.warehouse.waves(survey)
+        wave = wave if wave in waves else waves[-1]
+        rows = [r for r in overblik.area_rows(ctx, survey, wave, unit) if access.allows(r[0])]
+        latest = ctx.warehouse.scores_for_units(survey, wave, [u for u, _ in rows])
+        trend, _ = udvikling.data(ctx, access, survey, unit)
+        names = dict(ctx.warehouse.surveys().select("survey", "survey_name").iter_rows())
+        minimum = ctx.warehouse.surveys().filter(pl.col("survey") == survey)["min_group_size"][0]
+        body = exports.pdf_report(ctx.unit_name(unit), names[survey], wave, rows, latest, trend,
+                                  ctx.warehouse.competencies(), int(minimum))
+        return f"sammen-{unit}-{survey}-{wave}.pdf", body, "application/pdf"
+    if kind != "excel":
+        raise KeyError(kind)
+    page = args["page"]
+    if page == "overblik":
+        rows, cells = overblik.data(ctx, access, survey, wave, unit)
+        names = dict(rows)
+        sheets = {"Overblik": _blank_suppressed(cells, ["score", "ci_low", "ci_high"]).with_columns(
+            pl.col("unit_id").replace_strict(names, default=None).str.strip_chars().alias("unit_name"))}
+    elif page == "udvikling":
+        trend, _ = udvikling.data(ctx, access, survey, unit)
+        sheets = {"Udvikling": _blank_suppressed(trend, ["score", "ci_low", "ci_high"])}
+    elif page == "enhedsprofil":
+        scores, items = enhedsprofil.data(ctx, access, survey, wave, unit)
+        sheets = {"Kompetencer": _blank_suppressed(scores, ["score", "ci_low", "ci_high"]),
+                  "Spørgsmål": _blank_suppressed(items, ["mean"])}
+    elif page == "rolleniveau":
+        sheets = {"Rolleniveau": rolleniveau.data(ctx, access, survey, wave, args["role"], unit or None)}
+    elif page == "kortlaegning":
+        sheets = kortlaegning.data(ctx, access)
+    else:
+        raise KeyError(page)
+    return f"sammen-{page}.xlsx", exports.excel(sheets), XLSX

@@ -1,0 +1,1 @@
+"""One module per view: layout(ctx, access) and register(app, ctx)."""

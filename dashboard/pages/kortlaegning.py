@@ -1,0 +1,59 @@
+"""Kortlægning (HR only): the mapping as a matrix, cells without enough evidence, unmapped items."""
+from __future__ import annotations
+
+import dash
+import polars as pl
+from dash import Input, Output, dcc, html
+
+from dashboard import charts
+from dashboard import components as ui
+from dashboard.access import Access, Forbidden
+from dashboard.context import Context
+
+PAGE = "kortlaegning"
+MIN_ITEMS = 3   # fewer items than this in a competency x role cell is too little evidence
+
+
+def data(ctx: Context, access: Access) -> dict[str, pl.DataFrame]:
+    access.require(PAGE)
+    return {"Kortlægning": ctx.warehouse.mapping(), "Dækning": ctx.warehouse.coverage(),
+            "Ikke koblet": ctx.warehouse.unmapped()}
+
+
+def layout(ctx: Context, access: Access) -> html.Div:
+    return html.Div([
+        html.H1("Kortlægning"),
+        html.P(f"Hvilke spørgsmål der giver evidens for hvilke kompetencer og rolleniveauer. En kombination med færre "
+               f"end {MIN_ITEMS} spørgsmål har for lidt evidens. Kortlægningen rettes i mappings/item_to_competency.yaml."),
+        html.Div(id="kl-content"),
+        dcc.Loading(dcc.Graph(id="kl-matrix", config={"displaylogo": False})),
+        html.Div([ui.download_link("kl-excel", "Hent som Excel")], className="exports"),
+        dcc.Store(id="kl-trigger", data=1),
+    ])
+
+
+def register(app: dash.Dash, ctx: Context) -> None:
+    @app.callback(Output("kl-content", "children"), Output("kl-matrix", "figure"), Output("kl-excel", "href"),
+                  Input("kl-trigger", "data"))
+    def show(_):
+        try:
+            d = data(ctx, ctx.access())
+        except Forbidden:
+            return ui.NO_ACCESS, {}, "#"
+        cov = d["Dækning"].with_columns(
+            pl.when(pl.col("n_items") < MIN_ITEMS).then(pl.lit("for lidt evidens")).otherwise(pl.lit("ok")).alias("Vurdering"))
+        weak = cov.filter(pl.col("n_items") < MIN_ITEMS)
+        content = [
+            html.H2("Dækning af de 24 kombinationer"),
+            html.P(f"{weak.height} af {cov.height} kombinationer har for lidt evidens." if weak.height
+                   else "Alle kombinationer har evidens fra mindst tre spørgsmål.", className="notice"),
+            ui.table(cov.select(pl.col("competency").alias("Kompetence"), pl.col("role").alias("Rolleniveau"),
+                                pl.col("n_items").alias("Spørgsmål"), pl.col("n_direct").alias("Nærmeste leder"),
+                                pl.col("n_area").alias("Arbejdspladsen"), pl.col("surveys").alias("Målinger"), "Vurdering"),
+                     "Antal spørgsmål pr. kompetence og rolleniveau"),
+            html.H2("Spørgsmål, der ikke er koblet"),
+            ui.table(d["Ikke koblet"].select(pl.col("survey").alias("Måling"), pl.col("item_code").alias("Kode"),
+                                             pl.col("text").alias("Spørgsmål")), "Spørgsmål uden kobling"),
+        ]
+        fig = charts.mapping_matrix(d["Kortlægning"], ctx.warehouse.competencies(), ctx.warehouse.roles())
+        return content, fig, ui.href("excel", page=PAGE)

@@ -1,0 +1,85 @@
+"""Overblik: an area's units (rows, drill-down by clicking a row) x the six competencies."""
+from __future__ import annotations
+
+import dash
+import polars as pl
+from dash import Input, Output, State, dcc, html
+
+from dashboard import charts
+from dashboard import components as ui
+from dashboard.access import Access, Forbidden
+from dashboard.context import Context
+
+PAGE = "overblik"
+
+
+def area_rows(ctx: Context, survey: str, wave: str, root: str) -> list[tuple[str, str]]:
+    kids = ctx.warehouse.children(root, wave, survey)
+    return [(root, f"{ctx.unit_name(root)} (hele området)")] + [
+        (r["unit_id"], f"  {r['unit_name']}") for r in kids.iter_rows(named=True)]
+
+
+def data(ctx: Context, access: Access, survey: str, wave: str, root: str) -> tuple[list, pl.DataFrame]:
+    access.require(PAGE, root)
+    rows = [r for r in area_rows(ctx, survey, wave, root) if access.allows(r[0])]
+    return rows, ctx.warehouse.scores_for_units(survey, wave, [u for u, _ in rows])
+
+
+def layout(ctx: Context, access: Access) -> html.Div:
+    surveys = ui.survey_options(ctx.warehouse)
+    survey = surveys[0]["value"] if surveys else None
+    waves = ctx.warehouse.waves(survey) if survey else []
+    return html.Div([
+        html.H1("Overblik"),
+        html.P("Enhedernes score på de seks kompetencer. Farven viser forskellen til kommunens niveau for ledere på "
+               "samme rolleniveau; tallet er scoren (0–100). Klik på en enhed for at se enhederne under den."),
+        html.Div([
+            ui.select("ov-survey", "Måling", surveys, survey),
+            ui.select("ov-wave", "År", [{"label": w, "value": w} for w in waves], waves[-1] if waves else None),
+            ui.select("ov-root", "Område", ui.unit_options(ctx.warehouse.units(), access.units), ctx.start_unit(access)),
+            html.Button("Op ét niveau", id="ov-up", className="button"),
+        ], className="controls"),
+        dcc.Loading(dcc.Graph(id="ov-heatmap", config={"displaylogo": False})),
+        html.Div(id="ov-table"),
+        html.Div([ui.download_link("ov-excel", "Hent som Excel"), ui.download_link("ov-pdf", "Hent rapport (PDF)")],
+                 className="exports"),
+    ])
+
+
+def register(app: dash.Dash, ctx: Context) -> None:
+    @app.callback(Output("ov-wave", "options"), Output("ov-wave", "value"), Input("ov-survey", "value"))
+    def waves(survey):
+        ctx.access().require(PAGE)
+        ws = ctx.warehouse.waves(survey) if survey else []
+        return [{"label": w, "value": w} for w in ws], (ws[-1] if ws else None)
+
+    @app.callback(Output("ov-root", "value"), Input("ov-heatmap", "clickData"), Input("ov-up", "n_clicks"),
+                  State("ov-root", "value"), prevent_initial_call=True)
+    def drill(click, _up, root):
+        access = ctx.access()
+        if dash.ctx.triggered_id == "ov-up":
+            parent = ctx.parent_in_area(access, root)
+            return parent or dash.no_update
+        target = (click or {}).get("points", [{}])[0].get("customdata")
+        return target if access.allows(target) else dash.no_update
+
+    @app.callback(Output("ov-heatmap", "figure"), Output("ov-table", "children"), Output("ov-excel", "href"),
+                  Output("ov-pdf", "href"), Input("ov-survey", "value"), Input("ov-wave", "value"), Input("ov-root", "value"))
+    def show(survey, wave, root):
+        try:
+            rows, cells = data(ctx, ctx.access(), survey, wave, root)
+        except Forbidden:
+            return {}, ui.NO_ACCESS, "#", "#"
+        comps = ctx.warehouse.competencies()
+        fig = charts.heatmap(rows, comps, cells, f"{ctx.unit_name(root)} · {wave}")
+        fig.data[0].customdata = [[u] * len(comps) for u, _ in rows]
+        names = dict(rows)
+        tab = cells.with_columns(
+            pl.col("unit_id").replace_strict(names, default=None).str.strip_chars().alias("Enhed"),
+            pl.struct("score", "suppressed").map_elements(lambda s: ui.score_text(s["score"], s["suppressed"]),
+                                                          return_dtype=pl.String).alias("Score"),
+            pl.col("kommune_score").round(0).alias("Kommunen"),
+        ).select("Enhed", pl.col("competency").alias("Kompetence"), "Score", pl.col("n").alias("Antal"), "Kommunen")
+        return (fig, ui.details_table(tab, f"Scorer for {ctx.unit_name(root)}, {wave}"),
+                ui.href("excel", page=PAGE, survey=survey, wave=wave, unit=root),
+                ui.href("pdf", survey=survey, wave=wave, unit=root))

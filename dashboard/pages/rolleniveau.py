@@ -1,0 +1,64 @@
+"""Rolleniveau: for one role level, the spread of unit scores per competency, one unit highlighted."""
+from __future__ import annotations
+
+import dash
+import polars as pl
+from dash import Input, Output, dcc, html
+
+from dashboard import charts
+from dashboard import components as ui
+from dashboard.access import Access, Forbidden
+from dashboard.context import Context
+
+PAGE = "rolleniveau"
+
+
+def data(ctx: Context, access: Access, survey: str, wave: str, role: str, highlight: str | None) -> pl.DataFrame:
+    access.require(PAGE, highlight)
+    allowed = None if access.units is None else sorted(access.units)
+    return ctx.warehouse.role_spread(survey, wave, role, allowed)
+
+
+def layout(ctx: Context, access: Access) -> html.Div:
+    surveys = ui.survey_options(ctx.warehouse)
+    survey = surveys[0]["value"] if surveys else None
+    waves = ctx.warehouse.waves(survey) if survey else []
+    roles = ctx.warehouse.roles()
+    start = ctx.start_unit(access)
+    start_role = ctx.warehouse.units().filter(pl.col("unit_id") == start)["leader_role"][0]
+    scope = "i kommunen" if access.units is None else "i dit område"
+    return html.Div([
+        html.H1("Rolleniveau"),
+        html.P(f"Spredningen af enhedernes scorer {scope} for ledere på samme rolleniveau. Hvert punkt er en enhed; "
+               "kassen viser den midterste halvdel. Enheder med for få besvarelser indgår ikke."),
+        html.Div([
+            ui.select("rl-survey", "Måling", surveys, survey),
+            ui.select("rl-wave", "År", [{"label": w, "value": w} for w in waves], waves[-1] if waves else None),
+            ui.select("rl-role", "Rolleniveau", [{"label": r, "value": r} for r in roles], start_role),
+            ui.select("rl-unit", "Fremhæv enhed", ui.unit_options(ctx.warehouse.units(), access.units),
+                      start, clearable=True),
+        ], className="controls"),
+        dcc.Loading(dcc.Graph(id="rl-spread", config={"displaylogo": False})),
+        html.Div(id="rl-table"),
+        html.Div([ui.download_link("rl-excel", "Hent som Excel")], className="exports"),
+    ])
+
+
+def register(app: dash.Dash, ctx: Context) -> None:
+    @app.callback(Output("rl-wave", "options"), Output("rl-wave", "value"), Input("rl-survey", "value"))
+    def waves(survey):
+        ctx.access().require(PAGE)
+        ws = ctx.warehouse.waves(survey) if survey else []
+        return [{"label": w, "value": w} for w in ws], (ws[-1] if ws else None)
+
+    @app.callback(Output("rl-spread", "figure"), Output("rl-table", "children"), Output("rl-excel", "href"),
+                  Input("rl-survey", "value"), Input("rl-wave", "value"), Input("rl-role", "value"), Input("rl-unit", "value"))
+    def show(survey, wave, role, unit):
+        try:
+            spread = data(ctx, ctx.access(), survey, wave, role, unit or None)
+        except Forbidden:
+            return {}, ui.NO_ACCESS, "#"
+        fig = charts.spread(spread, ctx.warehouse.competencies(), unit, f"{role} · {wave}")
+        tab = spread.select(pl.col("unit_name").alias("Enhed"), pl.col("competency").alias("Kompetence"),
+                            pl.col("score").round(0).alias("Score"), pl.col("n").alias("Antal")).sort("Kompetence", "Enhed")
+        return fig, ui.details_table(tab, f"{role}, {wave}"), ui.href("excel", page=PAGE, survey=survey, wave=wave, role=role, unit=unit)

@@ -1,0 +1,56 @@
+"""Udvikling: one unit's scores over waves with their 95 % interval, beside its area and the kommune."""
+from __future__ import annotations
+
+import dash
+import polars as pl
+from dash import Input, Output, dcc, html
+
+from dashboard import charts
+from dashboard import components as ui
+from dashboard.access import Access, Forbidden
+from dashboard.context import Context
+
+PAGE = "udvikling"
+
+
+def data(ctx: Context, access: Access, survey: str, unit: str) -> tuple[pl.DataFrame, str | None]:
+    access.require(PAGE, unit)
+    area = ctx.parent_in_area(access, unit)
+    return ctx.warehouse.trend(survey, unit, area), area
+
+
+def layout(ctx: Context, access: Access) -> html.Div:
+    surveys = ui.survey_options(ctx.warehouse)
+    return html.Div([
+        html.H1("Udvikling"),
+        html.P("Enhedens score over tid med 95 %-interval (det lyse bånd). Stiplet: området over enheden; prikket: "
+               "kommunen – begge for ledere på samme rolleniveau. År med for få besvarelser står som huller."),
+        html.Div([
+            ui.select("ud-survey", "Måling", surveys, surveys[0]["value"] if surveys else None),
+            ui.select("ud-unit", "Enhed", ui.unit_options(ctx.warehouse.units(), access.units), ctx.start_unit(access)),
+        ], className="controls"),
+        dcc.Loading(dcc.Graph(id="ud-trend", config={"displaylogo": False})),
+        html.Div(id="ud-table"),
+        html.Div([ui.download_link("ud-excel", "Hent som Excel"), ui.download_link("ud-pdf", "Hent rapport (PDF)")],
+                 className="exports"),
+    ])
+
+
+def register(app: dash.Dash, ctx: Context) -> None:
+    @app.callback(Output("ud-trend", "figure"), Output("ud-table", "children"), Output("ud-excel", "href"),
+                  Output("ud-pdf", "href"), Input("ud-survey", "value"), Input("ud-unit", "value"))
+    def show(survey, unit):
+        try:
+            trend, area = data(ctx, ctx.access(), survey, unit)
+        except Forbidden:
+            return {}, ui.NO_ACCESS, "#", "#"
+        fig = charts.trend(trend, ctx.warehouse.competencies(), ctx.unit_name(unit),
+                           f"Området ({ctx.unit_name(area)})" if area else None)
+        tab = trend.select(
+            pl.col("competency").alias("Kompetence"), pl.col("wave").alias("År"),
+            pl.struct("score", "suppressed").map_elements(lambda s: ui.score_text(s["score"], s["suppressed"]),
+                                                          return_dtype=pl.String).alias("Score"),
+            pl.col("ci_low").round(0).alias("Interval fra"), pl.col("ci_high").round(0).alias("Interval til"),
+            pl.col("area_score").round(0).alias("Området"), pl.col("kommune_score").round(0).alias("Kommunen"))
+        return (fig, ui.details_table(tab, f"Udvikling for {ctx.unit_name(unit)}"),
+                ui.href("excel", page=PAGE, survey=survey, unit=unit), ui.href("pdf", survey=survey, unit=unit))

@@ -1,0 +1,74 @@
+"""Users of the dashboard, kept in a JSON file with hashed passwords (werkzeug's scrypt).
+
+Roles: hr (everything), chef (one unit and all below it), med (one unit and below:
+trends and exports only).
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from pipeline.errors import SammenError
+
+ROLES = ("hr", "chef", "med")
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    role: str
+    unit_id: str | None      # None for hr
+    name: str = ""
+
+
+class UserStore:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def _read(self) -> dict[str, dict]:
+        if not self.path.exists():
+            return {}
+        return json.loads(self.path.read_text(encoding="utf-8"))["users"]
+
+    def _write(self, users: dict[str, dict]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"users": users}, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, self.path)
+
+    def add(self, username: str, role: str, unit_id: str | None, password: str, name: str = "") -> User:
+        if role not in ROLES:
+            raise SammenError(f"ukendt rolle '{role}' (brug {', '.join(ROLES)})")
+        if role != "hr" and not unit_id:
+            raise SammenError(f"en bruger med rollen {role} skal have en enhed (--unit)")
+        if len(password) < 8:
+            raise SammenError("adgangskoden skal have mindst 8 tegn")
+        users = self._read()
+        user = User(username, role, None if role == "hr" else unit_id, name)
+        users[username] = {**asdict(user), "password_hash": generate_password_hash(password)}
+        self._write(users)
+        return user
+
+    def remove(self, username: str) -> None:
+        users = self._read()
+        if users.pop(username, None) is None:
+            raise SammenError(f"brugeren '{username}' findes ikke")
+        self._write(users)
+
+    def list(self) -> list[User]:
+        return [User(**{k: v for k, v in u.items() if k != "password_hash"}) for u in self._read().values()]
+
+    def get(self, username: str) -> User | None:
+        u = self._read().get(username)
+        return User(**{k: v for k, v in u.items() if k != "password_hash"}) if u else None
+
+    def check(self, username: str, password: str) -> User | None:
+        u = self._read().get(username)
+        if u and check_password_hash(u["password_hash"], password):
+            return self.get(username)
+        return None
