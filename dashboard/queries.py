@@ -32,7 +32,7 @@ class Warehouse:
         with self._lock:
             cur = self._connection().cursor()
             try:
-                return pl.from_arrow(cur.execute(sql, params or []).to_arrow_table())
+                return cur.sql(sql, params=params or None).pl()
             finally:
                 cur.close()
 

@@ -20,3 +20,30 @@ def settings_for(tmp: Path, **paths: Path) -> Settings:
 @pytest.fixture
 def project_root() -> Path:
     return ROOT
+
+
+DEMO_USERS = {"hr": ("hr", None, "hr-pass-123"), "chef": ("chef", "Center for Skoler", "chef-pass-123"),
+              "med": ("med", "Center for Dagtilbud", "med-pass-123")}
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory):
+    """A small demo municipality (400 employees) built once, with one user per role.
+
+    Returns (settings, unit ids by name in the latest organisation)."""
+    import polars as pl
+
+    from dashboard.users import UserStore
+    from pipeline.flow import build, demo_data
+    from pipeline.organisation import FILE_NAME
+
+    tmp = tmp_path_factory.mktemp("demo-site")
+    settings = settings_for(tmp)
+    demo_data(settings, settings.raw, employees=400, seed=7)
+    build(settings)
+    org = pl.read_csv(settings.raw / FILE_NAME, infer_schema=False)
+    ids = dict(org.select("unit_name", "unit_id").unique("unit_name", keep="last").iter_rows())
+    store = UserStore(tmp / "users.json")
+    for username, (role, unit_name, password) in DEMO_USERS.items():
+        store.add(username, role, ids.get(unit_name), password, f"Demo {username}")
+    return settings, ids

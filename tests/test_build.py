@@ -11,20 +11,16 @@ import duckdb
 import pytest
 
 from conftest import settings_for
-from pipeline.flow import ValidationFailed, build, demo_data
+from pipeline.flow import ValidationFailed, build
 from pipeline.report import format_findings
 
 VIEWS = ["framework", "units", "items", "item_mapping", "responses", "competency_scores"]
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory):
-    """A small demo municipality (400 employees), built once for this module."""
-    tmp = tmp_path_factory.mktemp("demo")
-    settings = settings_for(tmp)
-    demo_data(settings, settings.raw, employees=400, seed=7)
-    build(settings)
-    return settings
+def demo(demo_site):
+    """The session's small demo municipality (see conftest.demo_site)."""
+    return demo_site[0]
 
 
 def _snapshot(path: Path) -> dict[str, tuple[int, int, str]]:

@@ -1,0 +1,142 @@
+"""The dashboard in a real headless Chromium (Debian's, installed by ./run test), driven as
+a person would: log in, open each view from the menu, change a selection and see the chart
+change, download an export; axe-core finds no serious or critical violation on any view."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect, sync_playwright
+from werkzeug.serving import make_server
+
+from dashboard.app import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+VIEWS = {"hr": ["Overblik", "Udvikling", "Enhedsprofil", "Rolleniveau", "Kortlægning"],
+         "chef": ["Overblik", "Udvikling", "Enhedsprofil", "Rolleniveau"],
+         "med": ["Udvikling"]}
+
+
+@pytest.fixture(scope="module")
+def base_url(demo_site):
+    settings, _ = demo_site
+    app = create_app(settings.warehouse, settings.root / "users.json", secret_file=settings.root / "secret")
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: ./run test installs it (apt-get install chromium)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser) -> Page:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    pg = context.new_page()
+    pg.set_default_timeout(20_000)
+    yield pg
+    context.close()
+
+
+def log_in(page: Page, base_url: str, user: str) -> None:
+    page.goto(base_url + "/")
+    expect(page).to_have_url(base_url + "/login")
+    page.get_by_label("Brugernavn").fill(user)
+    page.get_by_label("Adgangskode").fill(f"{user}-pass-123")
+    page.get_by_role("button", name="Log ind").click()
+    expect(page.locator("header .who")).to_contain_text(f"Demo {user}")
+
+
+def chart_title(page: Page, graph: str) -> str:
+    locator = page.locator(f"#{graph} .gtitle").first
+    expect(locator).to_be_visible()
+    return locator.text_content()
+
+
+def choose(page: Page, dropdown: str, option: str) -> None:
+    page.locator(f"#{dropdown}").click()
+    page.get_by_role("option", name=option, exact=True).first.click()
+
+
+def assert_accessible(page: Page, view: str) -> None:
+    result = Axe().run(page)
+    bad = [(v["id"], v["impact"]) for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], f"{view}: {bad}"
+
+
+def change_selection(page: Page, view: str) -> None:
+    """Change one selection on the view and check that the chart follows."""
+    if view == "Overblik":
+        before = chart_title(page, "ov-heatmap")
+        choose(page, "ov-wave", "2024")
+        expect(page.locator("#ov-heatmap .gtitle")).not_to_have_text(before)
+        assert "2024" in chart_title(page, "ov-heatmap")
+    elif view == "Udvikling":
+        before = chart_title(page, "ud-trend")
+        choose(page, "ud-survey", "Ledelsesevaluering")
+        page.wait_for_function(
+            "() => document.querySelector('#ud-trend .js-plotly-plot').data[0].x.join() === '2021,2023,2025'")
+        assert chart_title(page, "ud-trend") == before     # same unit, other survey
+    elif view == "Enhedsprofil":
+        choose(page, "ep-wave", "2024")
+        expect(page.locator("#ep-profile .gtitle")).to_contain_text("2024")
+    elif view == "Rolleniveau":
+        choose(page, "rl-role", "Leder af leder")
+        expect(page.locator("#rl-spread .gtitle")).to_contain_text("Leder af leder")
+    elif view == "Kortlægning":
+        # no selection here: the coverage table and the matrix are there
+        expect(page.get_by_role("heading", name="Dækning af de 24 kombinationer")).to_be_visible()
+        expect(page.locator("#kl-matrix .gtitle")).to_contain_text("Kortlægning")
+
+
+@pytest.mark.parametrize("user", ["hr", "chef", "med"])
+def test_each_role_uses_each_of_its_views(page: Page, base_url: str, user: str) -> None:
+    log_in(page, base_url, user)
+    menu = page.get_by_role("navigation", name="Visninger")
+    assert menu.get_by_role("link").all_text_contents() == VIEWS[user]
+    for view in VIEWS[user]:
+        menu.get_by_role("link", name=view).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(view)
+        page.locator(".js-plotly-plot").first.wait_for()
+        change_selection(page, view)
+        assert_accessible(page, view)
+
+
+@pytest.mark.parametrize("user, view, link, magic", [
+    ("chef", "Overblik", "Hent som Excel", b"PK"),
+    ("med", "Udvikling", "Hent rapport (PDF)", b"%PDF"),
+    ("hr", "Kortlægning", "Hent som Excel", b"PK"),
+])
+def test_exports_download(page: Page, base_url: str, user: str, view: str, link: str, magic: bytes) -> None:
+    log_in(page, base_url, user)
+    page.get_by_role("navigation", name="Visninger").get_by_role("link", name=view).click()
+    page.locator(".js-plotly-plot").first.wait_for()
+    expect(page.get_by_role("link", name=link)).not_to_have_attribute("href", "#")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=link).click()
+    assert Path(download.value.path()).read_bytes().startswith(magic)
+
+
+def test_login_page_is_accessible_and_works_by_keyboard(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/login")
+    assert_accessible(page, "login")
+    page.keyboard.press("Tab")
+    page.keyboard.type("hr")
+    page.keyboard.press("Tab")
+    page.keyboard.type("hr-pass-123")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Overblik")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Gå til indholdet")).to_be_focused()

@@ -1,0 +1,183 @@
+"""Who sees what, enforced on the server: crafted callback and download requests for a
+unit outside the user's area get nothing of it; unauthenticated requests get nothing."""
+from __future__ import annotations
+
+import io
+import json
+
+import duckdb
+import polars as pl
+import pytest
+
+from dash_client import call, login
+from dashboard.app import create_app
+from dashboard.users import UserStore
+
+OUTSIDE = "Center for Ældre"      # not below the chef's Center for Skoler
+
+
+@pytest.fixture(scope="module")
+def site(demo_site):
+    settings, ids = demo_site
+    app = create_app(settings.warehouse, settings.root / "users.json", secret_file=settings.root / "secret")
+    return app.server, settings, ids
+
+
+def _client(server, user: str | None):
+    client = server.test_client()
+    if user:
+        login(client, user, f"{user}-pass-123")
+    return client
+
+
+def _outside_names(settings, ids) -> set[str]:
+    """Names of the units at or below the outside centre: none may appear in an answer."""
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    rows = con.execute("select unit_name from mart_units where sort_path like "
+                       "(select sort_path from mart_units where unit_id = ?) || '%'", [ids[OUTSIDE]]).fetchall()
+    con.close()
+    return {r[0] for r in rows}
+
+
+def test_unauthenticated_requests_get_nothing(site) -> None:
+    server, _, ids = site
+    client = _client(server, None)
+    assert client.get("/").status_code == 302
+    for path in ("/_dash-layout", "/_dash-dependencies", f"/download/excel?page=udvikling&survey=trivsel&unit={ids[OUTSIDE]}",
+                 f"/download/pdf?survey=trivsel&unit={ids[OUTSIDE]}"):
+        response = client.get(path)
+        assert response.status_code == 401 and b"trivsel" not in response.data
+    response = client.post("/_dash-update-component", json={"output": "ov-heatmap.figure", "inputs": []})
+    assert response.status_code == 401
+
+
+def test_a_wrong_password_does_not_log_in(site) -> None:
+    server, _, _ = site
+    client = server.test_client()
+    response = client.post("/login", data={"username": "chef", "password": "wrong-password"})
+    assert response.status_code == 200 and "Forkert brugernavn".encode() in response.data
+    assert client.get("/_dash-layout").status_code == 401
+
+
+@pytest.mark.parametrize("output, inputs", [
+    ("ov-heatmap.figure", {"ov-survey": "trivsel", "ov-wave": "2026", "ov-root": "{unit}"}),
+    ("ud-trend.figure", {"ud-survey": "trivsel", "ud-unit": "{unit}"}),
+    ("ep-profile.figure", {"ep-survey": "trivsel", "ep-wave": "2026", "ep-unit": "{unit}"}),
+    ("rl-spread.figure", {"rl-survey": "trivsel", "rl-wave": "2026", "rl-role": "Chef", "rl-unit": "{unit}"}),
+])
+def test_crafted_callbacks_for_a_unit_outside_the_area_get_nothing_of_it(site, output, inputs) -> None:
+    server, settings, ids = site
+    client = _client(server, "chef")
+    unit = ids[OUTSIDE]
+    response = call(client, output, {k: (unit if v == "{unit}" else v) for k, v in inputs.items()})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "Ingen adgang" in body
+    assert json.loads(body)["response"][output.split(".")[0]]["figure"] == {}
+    assert not any(name in body for name in _outside_names(settings, ids))
+
+
+def test_the_same_callback_inside_the_area_shows_data(site) -> None:
+    server, _, ids = site
+    client = _client(server, "chef")
+    response = call(client, "ud-trend.figure", {"ud-survey": "trivsel", "ud-unit": ids["Center for Skoler"]})
+    figure = response.get_json()["response"]["ud-trend"]["figure"]
+    assert figure["data"] and "Center for Skoler" in json.dumps(figure)
+
+
+def test_drilling_down_to_a_unit_outside_the_area_is_refused(site) -> None:
+    server, _, ids = site
+    client = _client(server, "chef")
+    def click(unit: str) -> dict:
+        return call(client, "ov-root.value", {"ov-heatmap": {"points": [{"customdata": unit}]}, "ov-up": None},
+                    {"ov-root": ids["Center for Skoler"]}, changed="ov-heatmap.clickData").get_json()["response"]
+
+    assert "ov-root" not in click(ids[OUTSIDE])        # no update: the root stays inside the area
+    inside = next(u for name, u in ids.items() if name.startswith("Skole "))
+    assert click(inside)["ov-root"]["value"] == inside
+
+
+@pytest.mark.parametrize("query", [
+    "excel?page=overblik&survey=trivsel&wave=2026&unit={unit}",
+    "excel?page=udvikling&survey=trivsel&unit={unit}",
+    "excel?page=enhedsprofil&survey=trivsel&wave=2026&unit={unit}",
+    "excel?page=rolleniveau&survey=trivsel&wave=2026&role=Chef&unit={unit}",
+    "excel?page=kortlaegning",
+    "pdf?survey=trivsel&unit={unit}",
+])
+def test_crafted_downloads_outside_the_area_are_forbidden(site, query) -> None:
+    server, _, ids = site
+    response = _client(server, "chef").get("/download/" + query.format(unit=ids[OUTSIDE]))
+    assert response.status_code == 403 and not response.data.startswith((b"PK", b"%PDF"))
+
+
+def test_med_sees_trends_and_exports_only(site) -> None:
+    server, _, ids = site
+    client = _client(server, "med")
+    own = ids["Center for Dagtilbud"]
+    assert "Ingen adgang" in call(client, "ov-heatmap.figure",
+                                  {"ov-survey": "trivsel", "ov-wave": "2026", "ov-root": own}).get_data(as_text=True)
+    assert "Ingen adgang" in call(client, "ep-profile.figure",
+                                  {"ep-survey": "trivsel", "ep-wave": "2026", "ep-unit": own}).get_data(as_text=True)
+    assert client.get(f"/download/pdf?survey=trivsel&unit={own}").data.startswith(b"%PDF")
+    trend = pl.read_excel(io.BytesIO(client.get(f"/download/excel?page=udvikling&survey=trivsel&unit={own}").data))
+    assert trend.height > 0 and set(trend["competency"]) <= {"Personaleledelse", "Strategisk ledelse", "Kommunikation",
+                                                            "Faglig ledelse", "Helhedsorienteret ledelse", "Serviceorienteret ledelse"}
+
+
+def test_exports_show_nothing_computed_for_suppressed_groups(site) -> None:
+    server, _, _ = site
+    client = _client(server, "hr")
+    con = duckdb.connect(str(site[1].warehouse), read_only=True)
+    unit = con.execute("select unit_id from competency_scores where survey = 'trivsel' and wave = '2026' "
+                       "and suppressed and n > 0 limit 1").fetchall()[0][0]
+    con.close()
+    sheet = pl.read_excel(io.BytesIO(client.get(
+        f"/download/excel?page=enhedsprofil&survey=trivsel&wave=2026&unit={unit}").data), sheet_name="Kompetencer")
+    hidden = sheet.filter(pl.col("suppressed"))
+    assert hidden.height > 0 and hidden["score"].null_count() == hidden.height
+    assert hidden["ci_low"].null_count() == hidden.height
+
+
+def test_rolleniveau_for_a_chef_holds_only_units_in_the_area(site) -> None:
+    server, settings, ids = site
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    area = {r[0] for r in con.execute("select unit_id from mart_units where sort_path like "
+                                      "(select sort_path from mart_units where unit_id = ?) || '%'",
+                                      [ids["Center for Skoler"]]).fetchall()}
+    # the role level with most shown scores in the area, and how many there are outside it
+    role, outside = con.execute("""
+        select role, count(*) filter (where not list_contains(?, unit_id)) from competency_scores
+        where survey = 'trivsel' and wave = '2026' and not suppressed
+        group by role order by count(*) filter (where list_contains(?, unit_id)) desc limit 1""",
+                                [sorted(area), sorted(area)]).fetchall()[0]
+    con.close()
+    sheet = pl.read_excel(io.BytesIO(_client(server, "chef").get(
+        f"/download/excel?page=rolleniveau&survey=trivsel&wave=2026&role={role}").data))
+    assert outside > 0                       # there is something outside the area to leave out
+    assert sheet.height > 0 and set(sheet["unit_id"]) <= area
+
+
+def test_header_mode_trusts_only_the_proxys_user_header(demo_site) -> None:
+    settings, ids = demo_site
+    app = create_app(settings.warehouse, settings.root / "users.json", auth_mode="header",
+                     secret_file=settings.root / "secret")
+    client = app.server.test_client()
+    assert client.get("/_dash-layout").status_code == 403
+    assert client.get("/_dash-layout", headers={"X-Remote-User": "nobody"}).status_code == 403
+    ok = client.get(f"/download/excel?page=udvikling&survey=trivsel&unit={ids['Center for Skoler']}",
+                    headers={"X-Remote-User": "chef"})
+    assert ok.status_code == 200 and ok.data.startswith(b"PK")
+    assert client.get(f"/download/excel?page=udvikling&survey=trivsel&unit={ids[OUTSIDE]}",
+                      headers={"X-Remote-User": "chef"}).status_code == 403
+
+
+def test_user_store_hashes_passwords(tmp_path) -> None:
+    store = UserStore(tmp_path / "users.json")
+    store.add("anna", "chef", "20001", "a-long-password", "Anna")
+    raw = (tmp_path / "users.json").read_text()
+    assert "a-long-password" not in raw and "scrypt" in raw
+    assert store.check("anna", "a-long-password").unit_id == "20001"
+    assert store.check("anna", "wrong") is None
+    store.remove("anna")
+    assert store.list() == []
