@@ -20,7 +20,8 @@ class Context:
         return Access.of(current_user(self.server), self.warehouse)
 
     def top_unit(self) -> str:
-        return self.warehouse.units().filter(self.warehouse.units()["parent_id"].is_null())["unit_id"][0]
+        units = self.warehouse.units()
+        return units.filter(units["parent_id"].is_null())["unit_id"][0]
 
     def start_unit(self, access: Access) -> str:
         return access.home_unit or self.top_unit()

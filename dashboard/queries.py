@@ -18,6 +18,7 @@ class Warehouse:
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._inode: int | None = None
+        self._units: tuple[int | None, pl.DataFrame] | None = None
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
         inode = self.path.stat().st_ino
@@ -38,8 +39,13 @@ class Warehouse:
 
     # --- organisation -------------------------------------------------------------------
     def units(self) -> pl.DataFrame:
-        return self.frame("select unit_id, parent_id, unit_name, level, leader_role, depth, sort_path, is_current "
-                          "from mart_units order by sort_path")
+        """All units in hierarchy order; read once per warehouse file (callbacks use it often)."""
+        inode = self.path.stat().st_ino
+        if self._units is None or self._units[0] != inode:
+            self._units = (inode, self.frame(
+                "select unit_id, parent_id, unit_name, level, leader_role, depth, sort_path, is_current "
+                "from mart_units order by sort_path"))
+        return self._units[1]
 
     def area_unit_ids(self, unit_id: str) -> set[str]:
         """The unit and every unit below it (by each unit's latest place in the hierarchy)."""
