@@ -14,8 +14,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _blank_suppressed(df: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
-    """Suppressed rows keep only the fact of suppression."""
-    return df.with_columns(pl.when(~pl.col("suppressed")).then(pl.col(c)).alias(c) for c in cols if c in df.columns)
+    """Suppressed rows keep only the fact of suppression: no figure, not even the count."""
+    return df.with_columns(pl.when(~pl.col("suppressed")).then(pl.col(c)).alias(c)
+                           for c in [*cols, "n"] if c in df.columns)
 
 
 def build(ctx: Context, kind: str, args: Mapping[str, str]) -> tuple[str, bytes, str]:

@@ -45,7 +45,7 @@ def _trend_chart(d: pl.DataFrame, title: str) -> Drawing:
     plot.yValueAxis.valueMin, plot.yValueAxis.valueMax, plot.yValueAxis.valueStep = 0, 100, 25
     plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = -0.3, max(len(waves) - 0.7, 0.7)
     plot.xValueAxis.valueSteps = list(range(len(waves)))
-    plot.xValueAxis.labelTextFormat = lambda v: waves[int(v)] if 0 <= int(v) < len(waves) else ""
+    plot.xValueAxis.labelTextFormat = lambda v: f"'{waves[int(v)][-2:]}" if 0 <= int(v) < len(waves) else ""
     drawing.add(plot)
     drawing.add(String(0, 4.6 * cm - 10, title, fontName="Helvetica-Bold", fontSize=9))
     return drawing
@@ -66,8 +66,8 @@ def pdf_report(unit_label: str, survey_label: str, wave: str, rows: list[tuple[s
         Paragraph("Enheder i området", styles["Heading2"]),
     ]
     lookup = {(r["unit_id"], r["competency"]): r for r in latest.iter_rows(named=True)}
-    short = [c.replace(" ledelse", "").replace("ledelse", "") or c for c in competencies]
-    table = [["Enhed", *short]]
+    head = styles["Normal"].clone("head", fontName="Helvetica-Bold", fontSize=7.5, leading=9)
+    table = [[Paragraph("Enhed", head), *[Paragraph(c, head) for c in competencies]]]
     for unit_id, label in rows:
         cells = [lookup.get((unit_id, c)) for c in competencies]
         table.append([label, *[("ikke målt" if c is None else _fmt(c["score"], c["suppressed"])) for c in cells]])

@@ -135,8 +135,29 @@ def test_exports_show_nothing_computed_for_suppressed_groups(site) -> None:
     sheet = pl.read_excel(io.BytesIO(client.get(
         f"/download/excel?page=enhedsprofil&survey=trivsel&wave=2026&unit={unit}").data), sheet_name="Kompetencer")
     hidden = sheet.filter(pl.col("suppressed"))
-    assert hidden.height > 0 and hidden["score"].null_count() == hidden.height
-    assert hidden["ci_low"].null_count() == hidden.height
+    assert hidden.height > 0
+    for column in ("score", "ci_low", "ci_high", "n"):
+        assert hidden[column].null_count() == hidden.height, column
+    items = pl.read_excel(io.BytesIO(client.get(
+        f"/download/excel?page=enhedsprofil&survey=trivsel&wave=2026&unit={unit}").data), sheet_name="Spørgsmål")
+    assert items.filter(pl.col("suppressed"))[["mean", "n"]].null_count().row(0) == (items["suppressed"].sum(),) * 2
+
+
+def test_the_overview_table_shows_no_count_for_a_suppressed_group(site) -> None:
+    server, settings, _ = site
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    unit, parent, n = con.execute("""
+        select s.unit_id, u.parent_id, s.n from competency_scores s
+        join dim_unit_wave u on u.survey = s.survey and u.wave = s.wave and u.unit_id = s.unit_id
+        where s.survey = 'trivsel' and s.wave = '2026' and s.suppressed and s.n between 1 and 4 limit 1""").fetchall()[0]
+    name = con.execute("select unit_name from mart_units where unit_id = ?", [unit]).fetchall()[0][0]
+    con.close()
+    response = call(_client(server, "hr"), "ov-heatmap.figure", {"ov-survey": "trivsel", "ov-wave": "2026", "ov-root": parent})
+    table = response.get_json()["response"]["ov-table"]["children"]
+    rows = table["props"]["children"][1]["props"]["children"][2]["props"]["children"]
+    cells = [[td["props"]["children"] for td in r["props"]["children"]] for r in rows]
+    mine = [c for c in cells if c[0] == name]
+    assert mine and all(c[2] == "for få besvarelser" and c[3] == "–" for c in mine)
 
 
 def test_rolleniveau_for_a_chef_holds_only_units_in_the_area(site) -> None:

@@ -79,7 +79,8 @@ def register(app: dash.Dash, ctx: Context) -> None:
             pl.struct("score", "suppressed").map_elements(lambda s: ui.score_text(s["score"], s["suppressed"]),
                                                           return_dtype=pl.String).alias("Score"),
             pl.col("kommune_score").round(0).alias("Kommunen"),
-        ).select("Enhed", pl.col("competency").alias("Kompetence"), "Score", pl.col("n").alias("Antal"), "Kommunen")
+            pl.when(~pl.col("suppressed")).then(pl.col("n")).alias("Antal"),   # a count is shown only with its score
+        ).select("Enhed", pl.col("competency").alias("Kompetence"), "Score", "Antal", "Kommunen")
         return (fig, ui.details_table(tab, f"Scorer for {ctx.unit_name(root)}, {wave}"),
                 ui.href("excel", page=PAGE, survey=survey, wave=wave, unit=root),
                 ui.href("pdf", survey=survey, wave=wave, unit=root))
