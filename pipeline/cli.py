@@ -58,6 +58,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     steps.finish()
     if result.findings:
         print(format_findings(result.findings))
+    s = result.suppression
+    console.print(f"Anonymitet: {s['primary']} af {s['groups']} grupper har for få besvarelser; "
+                  f"{s['secondary']} mere skjules, så ingen kan regne sig frem til en lille gruppe.")
     console.print(f"[green]Lageret er bygget:[/green] {result.warehouse}  ({sum(result.timings.values()):.1f} s)")
     return 0
 

@@ -55,6 +55,7 @@ class BuildResult:
     warehouse: Path
     findings: list[Finding]
     timings: dict[str, float] = field(default_factory=dict)
+    suppression: dict[str, int] = field(default_factory=dict)
 
 
 class ValidationFailed(SammenError):
@@ -194,9 +195,9 @@ def build(settings: Settings, step: Step = lambda _: None) -> BuildResult:
         load(con, sources)
         done("load")
         step("Beregner kompetencescorer og anonymitet")
-        score(con)
+        suppression = score(con)
         done("score")
-    return BuildResult(settings.warehouse, findings, timings)
+    return BuildResult(settings.warehouse, findings, timings, suppression)
 
 
 def demo_data(settings: Settings, out: Path, employees: int, seed: int) -> list[Path]:

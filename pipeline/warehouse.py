@@ -46,10 +46,12 @@ def model_files(layers: list[str]) -> dict[str, Path]:
     return {p.stem: p for layer in layers for p in sorted((MODELS / layer).glob("*.sql"))}
 
 
-def run_models(con: duckdb.DuckDBPyConnection, layers: list[str]) -> list[str]:
-    """Create every model of the given layers, each after the models it reads."""
+def run_models(con: duckdb.DuckDBPyConnection, layers: list[str], only: set[str] | None = None,
+               skip: set[str] = frozenset()) -> list[str]:
+    """Create the models of the given layers (or just `only`, less `skip`), each after the
+    models it reads."""
     files = model_files(list(LAYERS))
-    wanted = model_files(layers)
+    wanted = {k: v for k, v in model_files(layers).items() if (only is None or k in only) and k not in skip}
     graph = {}
     for name, path in wanted.items():
         sql = re.sub(r"--[^\n]*", "", path.read_text(encoding="utf-8"))

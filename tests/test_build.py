@@ -174,3 +174,45 @@ def test_a_reader_holding_the_live_warehouse_does_not_block_a_rebuild(demo) -> N
         con.close()
     finally:
         reader.kill()
+
+
+def test_no_shown_figure_in_the_warehouse_leaves_a_small_remainder(demo) -> None:
+    """Every shown unit minus the nearest shown units below it (same measure) covers 0 or
+    at least the minimum respondents: competency scores per role level, item means per item."""
+    con = duckdb.connect(str(demo.warehouse), read_only=True)
+    try:
+        org = con.execute("select survey, wave, unit_id, parent_id, leader_role from dim_unit_wave").fetchall()
+        minimum = dict(con.execute("select survey, min_group_size from dim_survey").fetchall())
+        families = {
+            "score": con.execute("select survey, wave, competency, unit_id, n, suppressed from mart_competency_scores").fetchall(),
+            "item": con.execute("select distinct survey, wave, item_code, unit_id, n, suppressed from mart_item_means "
+                                "where scope = 'area'").fetchall(),
+        }
+    finally:
+        con.close()
+    parent = {(s, w, u): p for s, w, u, p, _ in org}
+    role = {(s, w, u): r for s, w, u, _, r in org}
+    checked = 0
+    for kind, rows in families.items():
+        fams: dict[tuple, dict[str, tuple[int, bool]]] = {}
+        for s, w, key, u, n, hidden in rows:
+            fams.setdefault((s, w, key), {})[u] = (n, hidden)
+        for (s, w, _), units in fams.items():
+            def up(u: str) -> str | None:    # nearest ancestor that shows the same measure
+                p = parent[(s, w, u)]
+                while p is not None and kind == "score" and role[(s, w, p)] != role[(s, w, u)]:
+                    p = parent[(s, w, p)]
+                return p
+            shown = {u for u, (n, hidden) in units.items() if not hidden}
+            covered: dict[str, int] = {u: 0 for u in shown}
+            for u in shown:                 # add each shown unit to its nearest shown ancestor
+                p = up(u)
+                while p is not None and p not in shown:
+                    p = up(p)
+                if p is not None:
+                    covered[p] += units[u][0]
+            for u in shown:
+                rest = units[u][0] - covered[u]
+                assert rest == 0 or rest >= minimum[s], (kind, s, w, u, rest)
+                checked += 1
+    assert checked > 1000
