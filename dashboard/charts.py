@@ -71,11 +71,22 @@ def trend(data: pl.DataFrame, competencies: list[str], unit_label: str, area_lab
         fig.add_trace(go.Scatter(x=waves, y=d["kommune_score"].to_list(), mode="lines", name="Kommunen (samme rolleniveau)",
                                  line=dict(color=KOMMUNE, dash="dot", width=2), showlegend=first,
                                  hovertemplate="%{x}: %{y:.0f}<extra></extra>"), row, col)
+        real = d.filter(pl.col("significant_change"))
+        if real.height:
+            fig.add_trace(go.Scatter(
+                x=real["wave"].to_list(), y=real["score"].to_list(), mode="markers", name="Reel ændring (95 %)",
+                marker=dict(symbol=["triangle-up" if c > 0 else "triangle-down" for c in real["change"].to_list()],
+                            size=15, color=AREA, line=dict(color="black", width=1)),
+                showlegend=True, legendgroup="real", hovertemplate="%{x}: reel ændring<extra></extra>"), row, col)
         gaps = [w for w, ok in zip(waves, shown.to_list()) if not ok]
         if gaps:
             fig.add_trace(go.Scatter(x=gaps, y=[2] * len(gaps), mode="markers", marker=dict(symbol="x", color="#555", size=9),
                                      name=SUPPRESSED_TEXT, showlegend=first, hovertemplate="%{x}: " + SUPPRESSED_TEXT + "<extra></extra>"),
                           row, col)
+    seen = set()   # one legend entry per kind of mark
+    for trace in fig.data:
+        trace.showlegend = trace.name not in seen and trace.showlegend is not False
+        seen.add(trace.name)
     fig.update_yaxes(range=[0, 100], gridcolor="#ddd")
     fig.update_xaxes(type="category")
     fig.update_layout(legend=dict(orientation="h", y=-0.12))

@@ -90,8 +90,11 @@ class Warehouse:
         """The unit's scores over waves with the area's and the kommune's level at its role."""
         return self.frame("""
             select s.wave, s.wave_date, s.competency, s.role, s.score, s.n, s.ci_low, s.ci_high, s.suppressed,
-                   area.score as area_score, k.score as kommune_score
+                   area.score as area_score, k.score as kommune_score,
+                   c.difference as change, coalesce(c.significant, false) as significant_change
             from mart_competency_scores s
+            left join mart_competency_changes c
+              on c.survey = s.survey and c.unit_id = s.unit_id and c.competency = s.competency and c.to_wave = s.wave
             left join mart_benchmarks area
               on area.survey = s.survey and area.wave = s.wave and area.competency = s.competency
              and area.role = s.role and area.area_unit_id = ?

@@ -24,7 +24,8 @@ def layout(ctx: Context, access: Access) -> html.Div:
     return html.Div([
         html.H1("Udvikling"),
         html.P("Enhedens score over tid med 95 %-interval (det lyse bånd). Stiplet: området over enheden; prikket: "
-               "kommunen – begge for ledere på samme rolleniveau. År med for få besvarelser står som huller."),
+               "kommunen – begge for ledere på samme rolleniveau. År med for få besvarelser står som huller. "
+               "En trekant markerer en reel ændring fra forrige måling: forskellen er større end usikkerheden."),
         html.Div([
             ui.select("ud-survey", "Måling", surveys, surveys[0]["value"] if surveys else None),
             ui.select("ud-unit", "Enhed", ui.unit_options(ctx.warehouse.units(), access.units), ctx.start_unit(access)),
@@ -51,6 +52,9 @@ def register(app: dash.Dash, ctx: Context) -> None:
             pl.struct("score", "suppressed").map_elements(lambda s: ui.score_text(s["score"], s["suppressed"]),
                                                           return_dtype=pl.String).alias("Score"),
             pl.col("ci_low").round(0).alias("Interval fra"), pl.col("ci_high").round(0).alias("Interval til"),
-            pl.col("area_score").round(0).alias("Området"), pl.col("kommune_score").round(0).alias("Kommunen"))
+            pl.col("area_score").round(0).alias("Området"), pl.col("kommune_score").round(0).alias("Kommunen"),
+            pl.when(pl.col("significant_change")).then(pl.format("{} (reel ændring)", pl.col("change").round(0)))
+            .when(pl.col("change").is_not_null()).then(pl.format("{} (inden for usikkerheden)", pl.col("change").round(0)))
+            .alias("Ændring fra forrige måling"))
         return (fig, ui.details_table(tab, f"Udvikling for {ctx.unit_name(unit)}"),
                 ui.href("excel", page=PAGE, survey=survey, unit=unit), ui.href("pdf", survey=survey, unit=unit))
