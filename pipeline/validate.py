@@ -51,7 +51,7 @@ def plan_findings(file: str, plan: ColumnPlan, survey_names: dict[str, str]) -> 
     name = survey_names[plan.survey]
     out += [Finding(file, f"kolonnen findes ikke i kodebogen for {name} og er ikke en kendt baggrundskolonne", column=c)
             for c in plan.unknown]
-    out += [Finding(file, f"spørgsmålet indgår ikke i denne fil og regnes som ikke stillet i denne måling",
+    out += [Finding(file, "spørgsmålet indgår ikke i denne fil og regnes som ikke stillet i denne måling",
                     column=c, error=False) for c in plan.absent_items]
     return out
 

@@ -11,7 +11,6 @@ No item is mapped to Direktør, so K gets no Personaleledelse row at all.
 from __future__ import annotations
 
 import statistics
-from pathlib import Path
 
 import duckdb
 import pytest

@@ -10,6 +10,7 @@ from dashboard import charts
 from dashboard import components as ui
 from dashboard.access import Access, Forbidden
 from dashboard.context import Context
+from dashboard.pages.common import follow_survey, survey_and_wave
 
 PAGE = "enhedsprofil"
 
@@ -20,16 +21,12 @@ def data(ctx: Context, access: Access, survey: str, wave: str, unit: str) -> tup
 
 
 def layout(ctx: Context, access: Access) -> html.Div:
-    surveys = ui.survey_options(ctx.warehouse)
-    survey = surveys[0]["value"] if surveys else None
-    waves = ctx.warehouse.waves(survey) if survey else []
     return html.Div([
         html.H1("Enhedsprofil"),
         html.P("Enhedens score på de seks kompetencer for dens leders rolleniveau – ved siden af, hvad "
                "ledelsesgrundlaget forventer af den rolle, og de spørgsmål scoren bygger på."),
         html.Div([
-            ui.select("ep-survey", "Måling", surveys, survey),
-            ui.select("ep-wave", "År", [{"label": w, "value": w} for w in waves], waves[-1] if waves else None),
+            *survey_and_wave(ctx, "ep"),
             ui.select("ep-unit", "Enhed", ui.unit_options(ctx.warehouse.units(), access.units), ctx.start_unit(access)),
         ], className="controls"),
         dcc.Loading(dcc.Graph(id="ep-profile", config={"displaylogo": False})),
@@ -55,11 +52,7 @@ def _competency_box(name: str, score: dict | None, behaviours: list[str], items:
 
 
 def register(app: dash.Dash, ctx: Context) -> None:
-    @app.callback(Output("ep-wave", "options"), Output("ep-wave", "value"), Input("ep-survey", "value"))
-    def waves(survey):
-        ctx.access().require(PAGE)
-        ws = ctx.warehouse.waves(survey) if survey else []
-        return [{"label": w, "value": w} for w in ws], (ws[-1] if ws else None)
+    follow_survey(app, ctx, "ep", PAGE)
 
     @app.callback(Output("ep-profile", "figure"), Output("ep-details", "children"), Output("ep-excel", "href"),
                   Input("ep-survey", "value"), Input("ep-wave", "value"), Input("ep-unit", "value"))

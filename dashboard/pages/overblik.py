@@ -9,6 +9,7 @@ from dashboard import charts
 from dashboard import components as ui
 from dashboard.access import Access, Forbidden
 from dashboard.context import Context
+from dashboard.pages.common import follow_survey, survey_and_wave
 
 PAGE = "overblik"
 
@@ -26,16 +27,12 @@ def data(ctx: Context, access: Access, survey: str, wave: str, root: str) -> tup
 
 
 def layout(ctx: Context, access: Access) -> html.Div:
-    surveys = ui.survey_options(ctx.warehouse)
-    survey = surveys[0]["value"] if surveys else None
-    waves = ctx.warehouse.waves(survey) if survey else []
     return html.Div([
         html.H1("Overblik"),
         html.P("Enhedernes score på de seks kompetencer. Farven viser forskellen til kommunens niveau for ledere på "
                "samme rolleniveau; tallet er scoren (0–100). Klik på en enhed for at se enhederne under den."),
         html.Div([
-            ui.select("ov-survey", "Måling", surveys, survey),
-            ui.select("ov-wave", "År", [{"label": w, "value": w} for w in waves], waves[-1] if waves else None),
+            *survey_and_wave(ctx, "ov"),
             ui.select("ov-root", "Område", ui.unit_options(ctx.warehouse.units(), access.units), ctx.start_unit(access)),
             html.Button("Op ét niveau", id="ov-up", className="button"),
         ], className="controls"),
@@ -47,11 +44,7 @@ def layout(ctx: Context, access: Access) -> html.Div:
 
 
 def register(app: dash.Dash, ctx: Context) -> None:
-    @app.callback(Output("ov-wave", "options"), Output("ov-wave", "value"), Input("ov-survey", "value"))
-    def waves(survey):
-        ctx.access().require(PAGE)
-        ws = ctx.warehouse.waves(survey) if survey else []
-        return [{"label": w, "value": w} for w in ws], (ws[-1] if ws else None)
+    follow_survey(app, ctx, "ov", PAGE)
 
     @app.callback(Output("ov-root", "value"), Input("ov-heatmap", "clickData"), Input("ov-up", "n_clicks"),
                   State("ov-root", "value"), prevent_initial_call=True)

@@ -9,6 +9,7 @@ from dashboard import charts
 from dashboard import components as ui
 from dashboard.access import Access, Forbidden
 from dashboard.context import Context
+from dashboard.pages.common import follow_survey, survey_and_wave
 
 PAGE = "rolleniveau"
 
@@ -20,9 +21,6 @@ def data(ctx: Context, access: Access, survey: str, wave: str, role: str, highli
 
 
 def layout(ctx: Context, access: Access) -> html.Div:
-    surveys = ui.survey_options(ctx.warehouse)
-    survey = surveys[0]["value"] if surveys else None
-    waves = ctx.warehouse.waves(survey) if survey else []
     roles = ctx.warehouse.roles()
     start = ctx.start_unit(access)
     start_role = ctx.warehouse.units().filter(pl.col("unit_id") == start)["leader_role"][0]
@@ -32,8 +30,7 @@ def layout(ctx: Context, access: Access) -> html.Div:
         html.P(f"Spredningen af enhedernes scorer {scope} for ledere på samme rolleniveau. Hvert punkt er en enhed; "
                "kassen viser den midterste halvdel. Enheder med for få besvarelser indgår ikke."),
         html.Div([
-            ui.select("rl-survey", "Måling", surveys, survey),
-            ui.select("rl-wave", "År", [{"label": w, "value": w} for w in waves], waves[-1] if waves else None),
+            *survey_and_wave(ctx, "rl"),
             ui.select("rl-role", "Rolleniveau", [{"label": r, "value": r} for r in roles], start_role),
             ui.select("rl-unit", "Fremhæv enhed", ui.unit_options(ctx.warehouse.units(), access.units),
                       start, clearable=True),
@@ -45,11 +42,7 @@ def layout(ctx: Context, access: Access) -> html.Div:
 
 
 def register(app: dash.Dash, ctx: Context) -> None:
-    @app.callback(Output("rl-wave", "options"), Output("rl-wave", "value"), Input("rl-survey", "value"))
-    def waves(survey):
-        ctx.access().require(PAGE)
-        ws = ctx.warehouse.waves(survey) if survey else []
-        return [{"label": w, "value": w} for w in ws], (ws[-1] if ws else None)
+    follow_survey(app, ctx, "rl", PAGE)
 
     @app.callback(Output("rl-spread", "figure"), Output("rl-table", "children"), Output("rl-excel", "href"),
                   Input("rl-survey", "value"), Input("rl-wave", "value"), Input("rl-role", "value"), Input("rl-unit", "value"))
