@@ -1,6 +1,8 @@
 -- Competency score per unit, survey wave and competency (design/scoring.md §2-§4).
 -- A row for every unit, wave and competency the mapping gives asked items for at the
 -- role level of the unit's leader, so "too few answers" differs from "not measured".
+-- This applies the first rule (n below the minimum); pipeline/score.py then hides further
+-- groups (complementary suppression) in this table before anything reads it.
 with unit_sums as (
     select
         survey, wave, unit_id, competency,
