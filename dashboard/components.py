@@ -65,3 +65,10 @@ def href(kind: str, **params: object) -> str:
 
 def score_text(score: float | None, suppressed: bool) -> str:
     return "for få besvarelser" if suppressed else ("–" if score is None else f"{score:.0f}")
+
+
+def rate_text(rate: float | None, low: bool) -> str:
+    """A response rate for people: '82 %', with a warning when below 60 %."""
+    if rate is None:
+        return "–"
+    return f"{rate * 100:.0f} %" + (" (lav)" if low else "")

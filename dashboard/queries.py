@@ -86,13 +86,20 @@ class Warehouse:
              and b.role = s.role and b.is_kommune
             where s.survey = ? and s.wave = ? and list_contains(?, s.unit_id)""", [survey, wave, unit_ids])
 
+    def response_rates(self, survey: str, wave: str, unit_ids: list[str]) -> pl.DataFrame:
+        return self.frame("""
+            select unit_id, response_rate, low_rate from mart_response_rates
+            where survey = ? and wave = ? and list_contains(?, unit_id)""", [survey, wave, unit_ids])
+
     def trend(self, survey: str, unit_id: str, area_unit_id: str | None) -> pl.DataFrame:
         """The unit's scores over waves with the area's and the kommune's level at its role."""
         return self.frame("""
             select s.wave, s.wave_date, s.competency, s.role, s.score, s.n, s.ci_low, s.ci_high, s.suppressed,
                    area.score as area_score, k.score as kommune_score,
-                   c.difference as change, coalesce(c.significant, false) as significant_change
+                   c.difference as change, coalesce(c.significant, false) as significant_change,
+                   rr.response_rate, coalesce(rr.low_rate, false) as low_rate
             from mart_competency_scores s
+            left join mart_response_rates rr on rr.survey = s.survey and rr.wave = s.wave and rr.unit_id = s.unit_id
             left join mart_competency_changes c
               on c.survey = s.survey and c.unit_id = s.unit_id and c.competency = s.competency and c.to_wave = s.wave
             left join mart_benchmarks area

@@ -21,7 +21,7 @@ from pipeline.framework import Framework, load_framework
 from pipeline.instruments import Instrument, items_frame, load_instruments
 from pipeline.load import load
 from pipeline.mapping import Mapping, load_mapping
-from pipeline.organisation import FILE_NAME, read_organisation, units_at
+from pipeline.organisation import FILE_NAME, HEADCOUNT_FILE, read_headcount, read_organisation, units_at
 from pipeline.read import Export, list_exports, read_export
 from pipeline.score import score, t_quantiles
 from pipeline.validate import Finding, bad_cell_findings, plan_findings, validate_values
@@ -38,6 +38,7 @@ class Configuration:
     mapping: Mapping
     aliases: dict[str, list[str]]
     units: pl.DataFrame
+    headcount: pl.DataFrame
 
 
 @dataclass
@@ -70,12 +71,14 @@ def load_configuration(settings: Settings) -> Configuration:
     codes = [c for ins in instruments.values() for c in ins.items]
     if dup := sorted({c for c in codes if codes.count(c) > 1}):
         raise ConfigError(str(settings.instruments), f"spørgsmålskoden {dup[0]} bruges i flere kodebøger")
+    units = read_organisation(settings.raw / FILE_NAME, framework.roles)
     return Configuration(
         framework=framework,
         instruments=instruments,
         mapping=load_mapping(settings.mapping, framework, instruments),
         aliases=load_yaml(settings.columns),
-        units=read_organisation(settings.raw / FILE_NAME, framework.roles),
+        units=units,
+        headcount=read_headcount(settings.raw / HEADCOUNT_FILE, units),
     )
 
 
@@ -142,6 +145,7 @@ def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, sett
         "items": items_frame(cfg.instruments),
         "item_mapping": cfg.mapping.links,
         "units": cfg.units,
+        "headcount": cfg.headcount,
         "waves": pl.DataFrame(waves, schema={"survey": pl.String, "wave": pl.String, "wave_date": pl.Date,
                                              "source_file": pl.String, "source_format": pl.String, "n_rows": pl.Int64}),
         "wave_items": pl.DataFrame(wave_items, schema={"survey": pl.String, "wave": pl.String, "item_code": pl.String}),

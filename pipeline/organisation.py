@@ -16,6 +16,7 @@ from pipeline.errors import ConfigError
 LEVELS = ("kommune", "forvaltning", "center", "afdeling", "enhed")
 COLUMNS = ["unit_id", "unit_name", "parent_id", "level", "leader_role", "valid_from", "valid_to"]
 FILE_NAME = "organisation.csv"
+HEADCOUNT_FILE = "headcount.csv"     # optional: unit_id, date, headcount (the unit's own staff)
 OPEN_END = date(9999, 12, 31)
 
 
@@ -98,3 +99,30 @@ def _check_parents(df: pl.DataFrame, file: str) -> None:
 def units_at(units: pl.DataFrame, day: date) -> pl.DataFrame:
     """The unit versions in force on a day."""
     return units.filter((pl.col("valid_from") <= day) & (pl.col("valid_to").fill_null(OPEN_END) >= day))
+
+
+def read_headcount(path: Path, units: pl.DataFrame) -> pl.DataFrame:
+    """Headcounts for response rates: each unit's own staff (not those below it) as of a date.
+    Optional: without the file, response rates are not computed."""
+    schema = {"unit_id": pl.String, "date": pl.Date, "headcount": pl.Int64}
+    if not path.exists():
+        return pl.DataFrame(schema=schema)
+    file = path.name
+    df = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+    if missing := [c for c in schema if c not in df.columns]:
+        raise ConfigError(file, f"mangler kolonnen '{missing[0]}' (forventet: unit_id, date, headcount)")
+    df = df.select(list(schema)).with_row_index("row", offset=2).with_columns(pl.col(c).str.strip_chars() for c in schema)
+    typed = df.with_columns(pl.col("date").str.to_date("%Y-%m-%d", strict=False).alias("_date"),
+                            pl.col("headcount").cast(pl.Int64, strict=False).alias("_count"))
+    checks = [
+        (~pl.col("unit_id").is_in(units["unit_id"].unique().implode()), "unit_id", "enheden findes ikke i organisationen"),
+        (pl.col("_date").is_null(), "date", "er ikke en dato (brug ÅÅÅÅ-MM-DD)"),
+        (pl.col("_count").is_null() | (pl.col("_count") < 0), "headcount", "er ikke et antal medarbejdere (et helt tal, 0 eller mere)"),
+        (pl.struct("unit_id", "_date").is_duplicated(), "date", "enheden har to antal på samme dato"),
+    ]
+    for condition, col, message in checks:
+        bad = typed.filter(condition.fill_null(True))
+        if bad.height:
+            r = bad.row(0, named=True)
+            raise _fail(file, r["row"], col, f"'{r[col]}' {message}" if col != "unit_id" else f"'{r[col]}': {message}")
+    return typed.select("unit_id", pl.col("_date").alias("date"), pl.col("_count").alias("headcount"))

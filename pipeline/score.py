@@ -19,7 +19,7 @@ def t_quantiles() -> pl.DataFrame:
     return pl.DataFrame({"df": df, "t975": stats.t.ppf(0.975, df)})
 
 
-GROUP_MARTS = {"mart_competency_scores", "mart_item_means"}   # figures about groups of respondents
+GROUP_MARTS = {"mart_competency_scores", "mart_item_means", "mart_response_rates"}   # figures about groups
 
 
 def score(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -51,7 +51,8 @@ def complementary_suppression(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
       levels are scored on other items: their difference isolates no one's answers);
     - an item's mean in one wave, over all units showing it (the same answers at every
       level), for items about the workplace; items about the nearest leader give disjoint
-      groups, with nothing to subtract."""
+      groups, with nothing to subtract;
+    - the number of respondents in one wave, over the whole organisation (response rates)."""
     parents, roles = {}, {}
     for survey, wave, unit, parent, role in con.execute(
             "select survey, wave, unit_id, parent_id, leader_role from dim_unit_wave").fetchall():
@@ -61,7 +62,8 @@ def complementary_suppression(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     families: dict[tuple, dict[str, int]] = {}
     for figure, sql in (
             ("competency_score", "select survey, wave, competency, unit_id, n from mart_competency_scores"),
-            ("item_mean", "select distinct survey, wave, item_code, unit_id, n from mart_item_means where scope = 'area'")):
+            ("item_mean", "select distinct survey, wave, item_code, unit_id, n from mart_item_means where scope = 'area'"),
+            ("response_count", "select survey, wave, '' as key, unit_id, n from mart_response_rates")):
         for *key, unit, n in con.execute(sql).fetchall():
             families.setdefault((figure, *key), {})[unit] = n
     hidden, primary = [], 0
@@ -82,11 +84,17 @@ def complementary_suppression(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         update mart_item_means m set suppressed = true, mean = null
         from _hidden h where h.figure = 'item_mean' and h.survey = m.survey and h.wave = m.wave
          and h.key = m.item_code and h.unit_id = m.unit_id""")
+    con.execute("""
+        update mart_response_rates m set suppressed = true, respondents = null, response_rate = null, low_rate = false
+        from _hidden h where h.figure = 'response_count' and h.survey = m.survey and h.wave = m.wave
+         and h.unit_id = m.unit_id""")
     con.execute("create or replace table mart_secondary_suppression as select * from _hidden")
     con.unregister("_hidden")
-    groups = {f: sum(len(n) for k, n in families.items() if k[0] == f) for f in ("competency_score", "item_mean")}
+    groups = {f: sum(len(n) for k, n in families.items() if k[0] == f) for f in ("competency_score", "item_mean", "response_count")}
     secondary = dict(frame.group_by("figure").len().iter_rows())
     return {"groups": sum(groups.values()), "primary": primary, "secondary": frame.height,
             "competency_score_groups": groups["competency_score"],
             "competency_score_secondary": secondary.get("competency_score", 0),
-            "item_mean_groups": groups["item_mean"], "item_mean_secondary": secondary.get("item_mean", 0)}
+            "item_mean_groups": groups["item_mean"], "item_mean_secondary": secondary.get("item_mean", 0),
+            "response_count_groups": groups["response_count"],
+            "response_count_secondary": secondary.get("response_count", 0)}

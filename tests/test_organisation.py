@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import ConfigError
-from pipeline.organisation import read_organisation
+from pipeline.organisation import read_headcount, read_organisation
 
 ROLES = ["Leder af medarbejder", "Leder af leder", "Chef", "Direktør"]
 HEADER = "unit_id,unit_name,parent_id,level,leader_role,valid_from,valid_to\n"
@@ -39,3 +39,22 @@ def test_errors_name_row_and_column(tmp_path: Path, extra: str, words: str) -> N
     with pytest.raises(ConfigError) as err:
         _read(tmp_path, GOOD + extra)
     assert words in str(err.value) and "organisation.csv" in str(err.value)
+
+
+@pytest.mark.parametrize("line, words", [
+    ("X,2024-01-01,5", "række 2, kolonne unit_id: 'X': enheden findes ikke"),
+    ("A,01-01-2024,5", "række 2, kolonne date: '01-01-2024' er ikke en dato"),
+    ("A,2024-01-01,fem", "række 2, kolonne headcount: 'fem' er ikke et antal"),
+    ("A,2024-01-01,-1", "række 2, kolonne headcount: '-1' er ikke et antal"),
+])
+def test_headcount_errors_name_row_and_column(tmp_path: Path, line: str, words: str) -> None:
+    units = _read(tmp_path, GOOD)
+    path = tmp_path / "headcount.csv"
+    path.write_text("unit_id,date,headcount\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        read_headcount(path, units)
+    assert words in str(err.value) and "headcount.csv" in str(err.value)
+
+
+def test_without_a_headcount_file_there_are_no_rates(tmp_path: Path) -> None:
+    assert read_headcount(tmp_path / "headcount.csv", _read(tmp_path, GOOD)).is_empty()

@@ -41,6 +41,14 @@ C,Centret,K,center,Chef,2020-01-01,
 A,Enhed A,C,enhed,Leder af medarbejder,2020-01-01,
 B,Enhed B,C,enhed,Leder af medarbejder,2020-01-01,
 """
+# each unit's own staff; an older count for A is replaced by the newer one before the wave
+HEADCOUNT = """unit_id,date,headcount
+K,2024-01-01,0
+C,2024-01-01,3
+A,2023-01-01,8
+A,2024-01-01,12
+B,2024-01-01,4
+"""
 # respondent, unit, Q1, Q2, Q3, Q4     ("" = skipped)
 ANSWERS = [
     ("a1", "A", "4", "2", "5", "3"),
@@ -76,6 +84,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnec
     raw = tmp / "raw"
     raw.mkdir()
     (raw / "organisation.csv").write_text(ORG, encoding="utf-8")
+    (raw / "headcount.csv").write_text(HEADCOUNT, encoding="utf-8")
     lines = ["respondent_id,enhed,besvarelsesdato,Q1,Q2,Q3,Q4"]
     lines += [f"{r},{u},2024-03-0{1 + i % 5},{q1},{q2},{q3},{q4}" for i, (r, u, q1, q2, q3, q4) in enumerate(ANSWERS)]
     (raw / "trivsel 2024.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -134,3 +143,12 @@ def test_responses_put_every_answer_on_0_to_100_with_reversal_and_missing_codes(
 def test_respondent_keys_are_pseudonyms(warehouse) -> None:
     keys = [k for (k,) in warehouse.execute("select distinct respondent_key from responses").fetchall()]
     assert len(keys) == len(ANSWERS) and not any(k in {a[0] for a in ANSWERS} for k in keys)
+
+
+def test_response_rates_by_hand(warehouse) -> None:
+    rows = {r[0]: r[1:] for r in warehouse.execute(
+        "select unit_id, respondents, headcount, response_rate, low_rate, suppressed from mart_response_rates").fetchall()}
+    assert rows["A"] == (6, 12, pytest.approx(6 / 12), True, False)       # below 60 %: flagged
+    assert rows["C"] == (11, 19, pytest.approx(11 / 19), True, False)     # C's own 2 + A's 6 + B's 3 of 3 + 12 + 4
+    assert rows["K"] == (11, 19, pytest.approx(11 / 19), True, False)
+    assert rows["B"] == (None, 4, None, False, True)                      # 3 respondents: only the fact of suppression

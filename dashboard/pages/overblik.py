@@ -21,16 +21,21 @@ def area_rows(ctx: Context, survey: str, wave: str, root: str) -> list[tuple[str
 
 
 def data(ctx: Context, access: Access, survey: str, wave: str, root: str) -> tuple[list, pl.DataFrame]:
+    """Rows (unit, label) and their scores, each with the unit's response rate."""
     access.require(PAGE, root)
     rows = [r for r in area_rows(ctx, survey, wave, root) if access.allows(r[0])]
-    return rows, ctx.warehouse.scores_for_units(survey, wave, [u for u, _ in rows])
+    ids = [u for u, _ in rows]
+    scores = ctx.warehouse.scores_for_units(survey, wave, ids).join(
+        ctx.warehouse.response_rates(survey, wave, ids), on="unit_id", how="left")
+    return rows, scores
 
 
 def layout(ctx: Context, access: Access) -> html.Div:
     return html.Div([
         html.H1("Overblik"),
         html.P("Enhedernes score på de seks kompetencer. Farven viser forskellen til kommunens niveau for ledere på "
-               "samme rolleniveau; tallet er scoren (0–100). Klik på en enhed for at se enhederne under den."),
+               "samme rolleniveau; tallet er scoren (0–100). Ved hver enhed står svarprocenten; under 60 % er den "
+               "markeret som lav. Klik på en enhed for at se enhederne under den."),
         html.Div([
             *survey_and_wave(ctx, "ov"),
             ui.select("ov-root", "Område", ui.unit_options(ctx.warehouse.units(), access.units), ctx.start_unit(access)),
@@ -64,16 +69,21 @@ def register(app: dash.Dash, ctx: Context) -> None:
         except Forbidden:
             return {}, ui.NO_ACCESS, "#", "#"
         comps = ctx.warehouse.competencies()
-        fig = charts.heatmap(rows, comps, cells, f"{ctx.unit_name(root)} · {wave}")
+        rates = {r["unit_id"]: ui.rate_text(r["response_rate"], bool(r["low_rate"]))
+                 for r in cells.unique("unit_id").iter_rows(named=True)}
+        labelled = [(u, f"{label} · svar {rates[u]}" if u in rates else label) for u, label in rows]
+        fig = charts.heatmap(labelled, comps, cells, f"{ctx.unit_name(root)} · {wave}")
         fig.data[0].customdata = [[u] * len(comps) for u, _ in rows]
         names = dict(rows)
         tab = cells.with_columns(
             pl.col("unit_id").replace_strict(names, default=None).str.strip_chars().alias("Enhed"),
+            pl.struct("response_rate", "low_rate").map_elements(
+                lambda r: ui.rate_text(r["response_rate"], bool(r["low_rate"])), return_dtype=pl.String).alias("Svarprocent"),
             pl.struct("score", "suppressed").map_elements(lambda s: ui.score_text(s["score"], s["suppressed"]),
                                                           return_dtype=pl.String).alias("Score"),
             pl.col("kommune_score").round(0).alias("Kommunen"),
             pl.when(~pl.col("suppressed")).then(pl.col("n")).alias("Antal"),   # a count is shown only with its score
-        ).select("Enhed", pl.col("competency").alias("Kompetence"), "Score", "Antal", "Kommunen")
+        ).select("Enhed", pl.col("competency").alias("Kompetence"), "Score", "Antal", "Kommunen", "Svarprocent")
         return (fig, ui.details_table(tab, f"Scorer for {ctx.unit_name(root)}, {wave}"),
                 ui.href("excel", page=PAGE, survey=survey, wave=wave, unit=root),
                 ui.href("pdf", survey=survey, wave=wave, unit=root))

@@ -55,6 +55,8 @@ def register(app: dash.Dash, ctx: Context) -> None:
             pl.col("area_score").round(0).alias("Området"), pl.col("kommune_score").round(0).alias("Kommunen"),
             pl.when(pl.col("significant_change")).then(pl.format("{} (reel ændring)", pl.col("change").round(0)))
             .when(pl.col("change").is_not_null()).then(pl.format("{} (inden for usikkerheden)", pl.col("change").round(0)))
-            .alias("Ændring fra forrige måling"))
+            .alias("Ændring fra forrige måling"),
+            pl.struct("response_rate", "low_rate").map_elements(
+                lambda r: ui.rate_text(r["response_rate"], bool(r["low_rate"])), return_dtype=pl.String).alias("Svarprocent"))
         return (fig, ui.details_table(tab, f"Udvikling for {ctx.unit_name(unit)}"),
                 ui.href("excel", page=PAGE, survey=survey, unit=unit), ui.href("pdf", survey=survey, unit=unit))

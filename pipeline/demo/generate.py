@@ -18,7 +18,7 @@ import polars as pl
 from pipeline.demo.exports import FORMAT_PLAN, write_export
 from pipeline.demo.org import JOB_GROUPS, DemoOrg, build_org
 from pipeline.instruments import Instrument
-from pipeline.organisation import FILE_NAME, units_at
+from pipeline.organisation import FILE_NAME, HEADCOUNT_FILE, units_at
 
 WAVES = {  # survey -> (years, month the survey runs)
     "trivsel": (range(2019, 2027), 3),
@@ -108,7 +108,9 @@ def _simulate_wave(survey: str, year: int, month: int, instrument: Instrument, i
         "job_group": job,
     }, schema={"respondent_id": pl.String, "unit_id": pl.String, "answered_at": pl.Date,
                "age_group": pl.String, "seniority": pl.String, "job_group": pl.String})
-    return pl.concat([meta, answers], how="horizontal")
+    headcount = pl.DataFrame({"unit_id": ids, "date": [first_day] * len(ids), "headcount": size.tolist()},
+                             schema={"unit_id": pl.String, "date": pl.Date, "headcount": pl.Int64})
+    return pl.concat([meta, answers], how="horizontal"), headcount
 
 
 def generate_demo(out: Path, instruments: dict[str, Instrument], item_competency: dict[tuple[str, str], int],
@@ -125,6 +127,7 @@ def generate_demo(out: Path, instruments: dict[str, Instrument], item_competency
     out.mkdir(parents=True, exist_ok=True)
     written = [out / FILE_NAME]
     org.units.with_columns(pl.col("valid_from", "valid_to").dt.strftime("%Y-%m-%d")).write_csv(written[0])
+    headcounts = []
     for survey, (years, month) in WAVES.items():
         instrument = instruments[survey]
         item_comp = np.array([item_competency.get((survey, code), -1) for code in instrument.items])
@@ -132,6 +135,9 @@ def generate_demo(out: Path, instruments: dict[str, Instrument], item_competency
         drift = 0.0
         for year in years:
             drift += rng.normal(0.004, 0.012)
-            frame = _simulate_wave(survey, year, month, instrument, item_comp, org, effects, drift, rng)
+            frame, headcount = _simulate_wave(survey, year, month, instrument, item_comp, org, effects, drift, rng)
+            headcounts.append(headcount)
             written.append(write_export(frame, out, survey, year, FORMAT_PLAN[(survey, year)]))
+    written.append(out / HEADCOUNT_FILE)
+    pl.concat(headcounts).sort("date", "unit_id").with_columns(pl.col("date").dt.strftime("%Y-%m-%d")).write_csv(written[-1])
     return written
