@@ -45,8 +45,11 @@ def heatmap(rows: list[tuple[str, str]], competencies: list[str], cells: pl.Data
     return _layout(fig, title, 140 + 44 * len(rows))
 
 
-def trend(data: pl.DataFrame, competencies: list[str], unit_label: str, area_label: str | None) -> go.Figure:
-    """Small multiples: the unit's score with its 95 % interval, the area's and the kommune's level."""
+def trend(data: pl.DataFrame, competencies: list[str], unit_label: str, area_label: str | None,
+          changes: list[tuple[str, str]] = ()) -> go.Figure:
+    """Small multiples: the unit's score with its 95 % interval, the area's and the kommune's level.
+    changes: (first wave after the change, what happened), drawn as a dashed line before that wave;
+    waves scored on the unit's predecessors are drawn as hollow markers."""
     fig = make_subplots(rows=2, cols=3, subplot_titles=competencies, shared_yaxes=True,
                         vertical_spacing=0.16, horizontal_spacing=0.04)
     for i, c in enumerate(competencies):
@@ -61,9 +64,15 @@ def trend(data: pl.DataFrame, competencies: list[str], unit_label: str, area_lab
                                  hoverinfo="skip", connectgaps=False), row, col)
         fig.add_trace(go.Scatter(x=waves, y=low, mode="lines", line=dict(width=0), fill="tonexty", fillcolor=BAND,
                                  name="95 %-interval", showlegend=first, hoverinfo="skip", connectgaps=False), row, col)
+        stitched = [src == "predecessors" for src in d["source"].to_list()] if "source" in d.columns else [False] * len(waves)
         fig.add_trace(go.Scatter(x=waves, y=score, mode="lines+markers", name=unit_label, line=dict(color=UNIT, width=3),
-                                 marker=dict(size=8), showlegend=first, connectgaps=False,
+                                 marker=dict(size=8, symbol=["circle-open" if s else "circle" for s in stitched]),
+                                 showlegend=first, connectgaps=False,
                                  hovertemplate="%{x}: %{y:.0f}<extra></extra>"), row, col)
+        all_waves = sorted(waves)
+        for wave, _ in changes:
+            if wave in all_waves and all_waves.index(wave) > 0:
+                fig.add_vline(x=all_waves.index(wave) - 0.5, line=dict(color="#555", dash="dash", width=1), row=row, col=col)
         if area_label:
             fig.add_trace(go.Scatter(x=waves, y=d["area_score"].to_list(), mode="lines", name=area_label,
                                      line=dict(color=AREA, dash="dash", width=2), showlegend=first,
@@ -90,7 +99,10 @@ def trend(data: pl.DataFrame, competencies: list[str], unit_label: str, area_lab
     fig.update_yaxes(range=[0, 100], gridcolor="#ddd")
     fig.update_xaxes(type="category")
     fig.update_layout(legend=dict(orientation="h", y=-0.12))
-    return _layout(fig, f"Udvikling: {unit_label}", 620)
+    title = f"Udvikling: {unit_label}" + "".join(f"<br><sup>{wave}: {text}</sup>" for wave, text in changes)
+    fig = _layout(fig, title, 620 + 20 * len(changes))
+    fig.update_layout(margin=dict(t=60 + 22 * len(changes)))
+    return fig
 
 
 def profile(scores: pl.DataFrame, competencies: list[str], title: str) -> go.Figure:

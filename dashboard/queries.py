@@ -97,8 +97,8 @@ class Warehouse:
             select s.wave, s.wave_date, s.competency, s.role, s.score, s.n, s.ci_low, s.ci_high, s.suppressed,
                    area.score as area_score, k.score as kommune_score,
                    c.difference as change, coalesce(c.significant, false) as significant_change,
-                   rr.response_rate, coalesce(rr.low_rate, false) as low_rate
-            from mart_competency_scores s
+                   rr.response_rate, coalesce(rr.low_rate, false) as low_rate, s.source, s.predecessors
+            from mart_unit_trend s
             left join mart_response_rates rr on rr.survey = s.survey and rr.wave = s.wave and rr.unit_id = s.unit_id
             left join mart_competency_changes c
               on c.survey = s.survey and c.unit_id = s.unit_id and c.competency = s.competency and c.to_wave = s.wave
@@ -119,6 +119,24 @@ class Warehouse:
             join dim_unit_wave u using (survey, wave, unit_id)
             where s.survey = ? and s.wave = ? and s.role = ? and not s.suppressed
               and (? is null or list_contains(?, s.unit_id))""", [survey, wave, role, unit_ids, unit_ids])
+
+    def unit_changes(self, unit_id: str) -> list[tuple[object, str]]:
+        """(date, what happened) for the unit: mergers, splits and new codes from the lineage,
+        renames from the unit's versions."""
+        lineage = self.frame("""
+            select l.change_date, l.change, string_agg(u.unit_name, ' og ' order by u.unit_name) as names
+            from dim_unit_lineage l join mart_units u on u.unit_id = l.predecessor_id
+            where l.unit_id = ? group by l.change_date, l.change""", [unit_id])
+        words = {"merged": "Sammenlagt af", "split": "Udskilt fra", "renamed": "Tidligere"}
+        out = [(r["change_date"], f"{words[r['change']]} {r['names']}") for r in lineage.iter_rows(named=True)]
+        renames = self.frame("""
+            select valid_from, unit_name, lag(unit_name) over (order by valid_from) as before
+            from dim_unit where unit_id = ? qualify before is not null and before <> unit_name""", [unit_id])
+        out += [(r["valid_from"], f"Omdøbt fra {r['before']}") for r in renames.iter_rows(named=True)]
+        return sorted(out)
+
+    def wave_dates(self, survey: str) -> dict[str, object]:
+        return dict(self.frame("select wave, wave_date from dim_wave where survey = ?", [survey]).iter_rows())
 
     def item_means(self, survey: str, wave: str, unit_id: str) -> pl.DataFrame:
         return self.frame("""

@@ -21,7 +21,8 @@ from pipeline.framework import Framework, load_framework
 from pipeline.instruments import Instrument, items_frame, load_instruments
 from pipeline.load import load
 from pipeline.mapping import Mapping, load_mapping
-from pipeline.organisation import FILE_NAME, HEADCOUNT_FILE, read_headcount, read_organisation, units_at
+from pipeline.organisation import (FILE_NAME, HEADCOUNT_FILE, LINEAGE_FILE, read_headcount, read_lineage,
+                                   read_organisation, units_at)
 from pipeline.read import Export, list_exports, read_export
 from pipeline.score import score, t_quantiles
 from pipeline.validate import Finding, bad_cell_findings, plan_findings, validate_values
@@ -39,6 +40,7 @@ class Configuration:
     aliases: dict[str, list[str]]
     units: pl.DataFrame
     headcount: pl.DataFrame
+    lineage: pl.DataFrame
 
 
 @dataclass
@@ -79,6 +81,7 @@ def load_configuration(settings: Settings) -> Configuration:
         aliases=load_yaml(settings.columns),
         units=units,
         headcount=read_headcount(settings.raw / HEADCOUNT_FILE, units),
+        lineage=read_lineage(settings.raw / LINEAGE_FILE, units),
     )
 
 
@@ -146,6 +149,7 @@ def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, sett
         "item_mapping": cfg.mapping.links,
         "units": cfg.units,
         "headcount": cfg.headcount,
+        "lineage": cfg.lineage,
         "waves": pl.DataFrame(waves, schema={"survey": pl.String, "wave": pl.String, "wave_date": pl.Date,
                                              "source_file": pl.String, "source_format": pl.String, "n_rows": pl.Int64}),
         "wave_items": pl.DataFrame(wave_items, schema={"survey": pl.String, "wave": pl.String, "item_code": pl.String}),

@@ -17,6 +17,8 @@ LEVELS = ("kommune", "forvaltning", "center", "afdeling", "enhed")
 COLUMNS = ["unit_id", "unit_name", "parent_id", "level", "leader_role", "valid_from", "valid_to"]
 FILE_NAME = "organisation.csv"
 HEADCOUNT_FILE = "headcount.csv"     # optional: unit_id, date, headcount (the unit's own staff)
+LINEAGE_FILE = "lineage.csv"         # optional: unit_id, predecessor_id, change, date
+CHANGES = ("merged", "split", "renamed")
 OPEN_END = date(9999, 12, 31)
 
 
@@ -126,3 +128,32 @@ def read_headcount(path: Path, units: pl.DataFrame) -> pl.DataFrame:
             r = bad.row(0, named=True)
             raise _fail(file, r["row"], col, f"'{r[col]}' {message}" if col != "unit_id" else f"'{r[col]}': {message}")
     return typed.select("unit_id", pl.col("_date").alias("date"), pl.col("_count").alias("headcount"))
+
+
+def read_lineage(path: Path, units: pl.DataFrame) -> pl.DataFrame:
+    """Where a unit came from: `unit_id` continues `predecessor_id` from `date` after a merger
+    (several predecessors), a split (several units from one) or a rename to a new code.
+    A rename that keeps the code needs no row: the unit's versions already tell it."""
+    schema = {"unit_id": pl.String, "predecessor_id": pl.String, "change": pl.String, "date": pl.Date}
+    if not path.exists():
+        return pl.DataFrame(schema=schema)
+    file = path.name
+    df = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+    if missing := [c for c in schema if c not in df.columns]:
+        raise ConfigError(file, f"mangler kolonnen '{missing[0]}' (forventet: unit_id, predecessor_id, change, date)")
+    df = df.select(list(schema)).with_row_index("row", offset=2).with_columns(pl.col(c).str.strip_chars() for c in schema)
+    typed = df.with_columns(pl.col("date").str.to_date("%Y-%m-%d", strict=False).alias("_date"))
+    known = units["unit_id"].unique().implode()
+    checks = [
+        (~pl.col("unit_id").is_in(known), "unit_id", "enheden findes ikke i organisationen"),
+        (~pl.col("predecessor_id").is_in(known), "predecessor_id", "enheden findes ikke i organisationen"),
+        (pl.col("unit_id") == pl.col("predecessor_id"), "predecessor_id", "en enhed kan ikke efterfølge sig selv"),
+        (~pl.col("change").is_in(CHANGES), "change", f"ukendt ændring (brug {', '.join(CHANGES)})"),
+        (pl.col("_date").is_null(), "date", "er ikke en dato (brug ÅÅÅÅ-MM-DD)"),
+    ]
+    for condition, col, message in checks:
+        bad = typed.filter(condition.fill_null(True))
+        if bad.height:
+            r = bad.row(0, named=True)
+            raise _fail(file, r["row"], col, f"'{r[col]}': {message}")
+    return typed.select("unit_id", "predecessor_id", "change", pl.col("_date").alias("date"))

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.errors import SammenError
-from pipeline.organisation import FILE_NAME, HEADCOUNT_FILE
+from pipeline.organisation import FILE_NAME, HEADCOUNT_FILE, LINEAGE_FILE
 
 EXPORT_SUFFIXES = {".csv", ".txt", ".xlsx", ".xls"}
 BOM = b"\xef\xbb\xbf"
@@ -31,7 +31,7 @@ def list_exports(raw: Path) -> list[Path]:
     if not raw.is_dir():
         raise SammenError(f"mappen med rådata findes ikke: {raw}")
     return sorted(p for p in raw.iterdir()
-                  if p.suffix.lower() in EXPORT_SUFFIXES and p.name not in (FILE_NAME, HEADCOUNT_FILE)
+                  if p.suffix.lower() in EXPORT_SUFFIXES and p.name not in (FILE_NAME, HEADCOUNT_FILE, LINEAGE_FILE)
                   and not p.name.startswith("."))
 
 

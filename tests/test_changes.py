@@ -15,9 +15,9 @@ def _changes(rows: list[tuple]) -> list[tuple]:
     con = duckdb.connect()
     con.execute("create table dim_wave (survey varchar, wave varchar, wave_date date)")
     con.execute("insert into dim_wave values ('trivsel', '2024', '2024-03-20'), ('trivsel', '2025', '2025-03-20')")
-    con.execute("create table mart_competency_scores (survey varchar, wave varchar, unit_id varchar, competency varchar,"
+    con.execute("create table mart_unit_trend (survey varchar, wave varchar, unit_id varchar, competency varchar,"
                 " role varchar, score double, sd double, n integer, suppressed boolean)")
-    con.executemany("insert into mart_competency_scores values ('trivsel', ?, ?, 'Kommunikation', 'Chef', ?, ?, ?, ?)", rows)
+    con.executemany("insert into mart_unit_trend values ('trivsel', ?, ?, 'Kommunikation', 'Chef', ?, ?, ?, ?)", rows)
     con.register("_t", t_quantiles())
     con.execute("create table stg_t_quantiles as select * from _t")
     sql = (MODELS / "marts" / "mart_competency_changes.sql").read_text()

@@ -25,7 +25,9 @@ def layout(ctx: Context, access: Access) -> html.Div:
         html.H1("Udvikling"),
         html.P("Enhedens score over tid med 95 %-interval (det lyse bånd). Stiplet: området over enheden; prikket: "
                "kommunen – begge for ledere på samme rolleniveau. År med for få besvarelser står som huller. "
-               "En trekant markerer en reel ændring fra forrige måling: forskellen er større end usikkerheden."),
+               "En trekant markerer en reel ændring fra forrige måling: forskellen er større end usikkerheden. "
+               "Er enheden sammenlagt, delt eller omdøbt, viser en stiplet linje hvornår; år før en sammenlægning "
+               "er målt på forgængerne (åbne punkter)."),
         html.Div([
             ui.select("ud-survey", "Måling", surveys, surveys[0]["value"] if surveys else None),
             ui.select("ud-unit", "Enhed", ui.unit_options(ctx.warehouse.units(), access.units), ctx.start_unit(access)),
@@ -45,8 +47,11 @@ def register(app: dash.Dash, ctx: Context) -> None:
             trend, area = data(ctx, ctx.access(), survey, unit)
         except Forbidden:
             return {}, ui.NO_ACCESS, "#", "#"
+        dates = ctx.warehouse.wave_dates(survey)
+        changes = [(min((w for w, d in dates.items() if d >= day), default=None), text)
+                   for day, text in ctx.warehouse.unit_changes(unit)]
         fig = charts.trend(trend, ctx.warehouse.competencies(), ctx.unit_name(unit),
-                           f"Området ({ctx.unit_name(area)})" if area else None)
+                           f"Området ({ctx.unit_name(area)})" if area else None, [c for c in changes if c[0]])
         tab = trend.select(
             pl.col("competency").alias("Kompetence"), pl.col("wave").alias("År"),
             pl.struct("score", "suppressed").map_elements(lambda s: ui.score_text(s["score"], s["suppressed"]),
@@ -57,6 +62,8 @@ def register(app: dash.Dash, ctx: Context) -> None:
             .when(pl.col("change").is_not_null()).then(pl.format("{} (inden for usikkerheden)", pl.col("change").round(0)))
             .alias("Ændring fra forrige måling"),
             pl.struct("response_rate", "low_rate").map_elements(
-                lambda r: ui.rate_text(r["response_rate"], bool(r["low_rate"])), return_dtype=pl.String).alias("Svarprocent"))
+                lambda r: ui.rate_text(r["response_rate"], bool(r["low_rate"])), return_dtype=pl.String).alias("Svarprocent"),
+            pl.when(pl.col("source") == "predecessors").then(pl.lit("forgængerne")).otherwise(pl.lit("enheden"))
+            .alias("Målt på"))
         return (fig, ui.details_table(tab, f"Udvikling for {ctx.unit_name(unit)}"),
                 ui.href("excel", page=PAGE, survey=survey, unit=unit), ui.href("pdf", survey=survey, unit=unit))

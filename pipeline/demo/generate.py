@@ -18,7 +18,7 @@ import polars as pl
 from pipeline.demo.exports import FORMAT_PLAN, write_export
 from pipeline.demo.org import JOB_GROUPS, DemoOrg, build_org
 from pipeline.instruments import Instrument
-from pipeline.organisation import FILE_NAME, HEADCOUNT_FILE, units_at
+from pipeline.organisation import FILE_NAME, HEADCOUNT_FILE, LINEAGE_FILE, units_at
 
 WAVES = {  # survey -> (years, month the survey runs)
     "trivsel": (range(2019, 2027), 3),
@@ -127,6 +127,8 @@ def generate_demo(out: Path, instruments: dict[str, Instrument], item_competency
     out.mkdir(parents=True, exist_ok=True)
     written = [out / FILE_NAME]
     org.units.with_columns(pl.col("valid_from", "valid_to").dt.strftime("%Y-%m-%d")).write_csv(written[0])
+    written.append(out / LINEAGE_FILE)
+    org.lineage.with_columns(pl.col("date").dt.strftime("%Y-%m-%d")).write_csv(written[-1])
     headcounts = []
     for survey, (years, month) in WAVES.items():
         instrument = instruments[survey]

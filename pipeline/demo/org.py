@@ -44,6 +44,7 @@ JOB_GROUPS = {"Børn og Familie": ["Pædagog", "Lærer", "Pædagogmedhjælper", 
 @dataclass
 class DemoOrg:
     units: pl.DataFrame        # organisation.csv rows (versions)
+    lineage: pl.DataFrame      # lineage.csv rows: the merged centre and its two predecessors
     staff: dict[str, int]      # direct members per unit id (own staff + leaders of child units)
     forvaltning: dict[str, str]  # unit id -> forvaltning name (for job groups and effects)
 
@@ -102,7 +103,10 @@ def build_org(employees: int, rng: np.random.Generator) -> DemoOrg:
                                        "level": pl.String, "leader_role": pl.String,
                                        "valid_from": pl.Date, "valid_to": pl.Date})
     units = _reorganise(units, merge_ids, staff, forv_of)
-    return DemoOrg(units=_scale(units, staff, employees), staff=staff, forvaltning=forv_of)
+    merged = units.filter(pl.col("unit_name") == MERGED_NAME)["unit_id"][0]
+    lineage = pl.DataFrame({"unit_id": [merged] * len(merge_ids), "predecessor_id": list(merge_ids.values()),
+                            "change": ["merged"] * len(merge_ids), "date": [MERGER] * len(merge_ids)})
+    return DemoOrg(units=_scale(units, staff, employees), lineage=lineage, staff=staff, forvaltning=forv_of)
 
 
 def _reorganise(units: pl.DataFrame, merge_ids: dict[str, str], staff: dict[str, int], forv_of: dict[str, str]) -> pl.DataFrame:

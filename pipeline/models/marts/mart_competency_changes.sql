@@ -1,4 +1,5 @@
--- Change between consecutive waves of a survey, per unit and competency (design/scoring.md §3):
+-- Change between consecutive waves of a survey, per unit and competency (design/scoring.md §3),
+-- across a reorganisation too (mart_unit_trend follows a unit's predecessors):
 -- difference of means with a Welch 95 % interval; "significant" only when the interval
 -- excludes 0 and neither wave is suppressed. Welch degrees of freedom are rounded down
 -- for the t table, which widens the interval very slightly (conservative).
@@ -13,9 +14,9 @@ pairs as (
         w.previous_wave as from_wave, cur.wave as to_wave, w.wave_date as to_wave_date,
         prev.score as from_score, prev.sd as from_sd, prev.n as from_n, prev.suppressed as from_suppressed,
         cur.score as to_score, cur.sd as to_sd, cur.n as to_n, cur.suppressed as to_suppressed
-    from mart_competency_scores as cur
+    from mart_unit_trend as cur
     join ordered_waves as w on w.survey = cur.survey and w.wave = cur.wave
-    join mart_competency_scores as prev
+    join mart_unit_trend as prev
         on prev.survey = cur.survey and prev.wave = w.previous_wave
        and prev.unit_id = cur.unit_id and prev.competency = cur.competency
 ),
