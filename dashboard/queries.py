@@ -157,5 +157,9 @@ class Warehouse:
     def coverage(self) -> pl.DataFrame:
         return self.frame("select competency, role, n_items, n_direct, n_area, surveys from mart_mapping_coverage")
 
+    def mapping_quality(self) -> pl.DataFrame:
+        return self.frame("select competency, role, n_items, n_behaviours, n_evidenced, without_evidence, alphas, "
+                          "alpha_warning from mart_mapping_quality")
+
     def unmapped(self) -> pl.DataFrame:
         return self.frame("select survey, item_code, text, domain from mart_unmapped_items")

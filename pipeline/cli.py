@@ -100,6 +100,32 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return cmd_serve(args)
 
 
+def cmd_mapping_report(args: argparse.Namespace) -> int:
+    """Mapping quality per competency x role: items, behaviours evidenced, alpha (warning < 0.7)."""
+    import duckdb
+    from rich.table import Table
+    settings = load_settings(warehouse=args.warehouse)
+    if not settings.warehouse.exists():
+        raise SammenError(f"lageret findes ikke: {settings.warehouse} (kør først `sammen build`)")
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    rows = con.execute("select competency, role, n_items, n_behaviours, n_evidenced, without_evidence, alphas, "
+                       "alpha_warning from mart_mapping_quality").fetchall()
+    unmapped = con.execute("select survey, item_code, text from mart_unmapped_items").fetchall()
+    con.close()
+    table = Table(title="Kortlægningens kvalitet", show_lines=False)
+    for col in ("Kompetence", "Rolleniveau", "Spørgsmål", "Adfærd med evidens", "Uden evidens", "Cronbachs alfa (seneste)", ""):
+        table.add_column(col)
+    for competency, role, items, n_b, n_e, missing, alphas, warn in rows:
+        table.add_row(competency, role, str(items), f"{n_e} af {n_b}", missing or "", alphas or "–",
+                      "[red]alfa under 0,7[/red]" if warn else "")
+    out = Console(width=max(160, console.width))
+    out.print(table)
+    warnings = sum(1 for r in rows if r[7])
+    out.print(f"{warnings} af {len(rows)} kombinationer har en alfa under 0,7 i mindst én måling. "
+              f"{len(unmapped)} spørgsmål er ikke koblet: " + ", ".join(f"{s}/{c}" for s, c, _ in unmapped))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from dashboard.app import create_app
     settings = load_settings(warehouse=args.warehouse)
@@ -158,6 +184,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="file: login mod brugerfilen; header: stol på brugernavnet fra single-sign-on-proxyen")
     p.add_argument("--user-header", default="X-Remote-User", help="headeren proxyen sætter (med --auth header)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("mapping-report", help="kortlægningens kvalitet: evidens pr. adfærd og Cronbachs alfa")
+    p.add_argument("--warehouse", type=Path, default=None)
+    p.set_defaults(func=cmd_mapping_report)
 
     p = sub.add_parser("users", help="administrér dashboardets brugere")
     p.add_argument("action", choices=["add", "list", "remove"])

@@ -120,7 +120,7 @@ def cross_file_findings(prepared: list[Prepared]) -> list[Finding]:
 
 def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, settings: Settings) -> dict[str, pl.DataFrame]:
     """The source tables of the warehouse, from the validated exports and the configuration."""
-    answers, components, waves, wave_items = [], [], [], []
+    answers, components, alphas, waves, wave_items = [], [], [], [], []
     for p in prepared:
         survey, instrument = p.plan.survey, cfg.instruments[p.plan.survey]
         typed = tf.pseudonymise(p.typed, key, survey, p.wave)
@@ -131,6 +131,7 @@ def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, sett
         if links.height:
             scores = tf.item_scores(typed, instrument, p.plan.items)
             components.append(tf.respondent_components(scores, meta, links))
+            alphas.append(tf.cronbach_alpha(scores, links, survey, p.wave))
         waves.append({"survey": survey, "wave": p.wave, "wave_date": p.wave_date, "source_file": p.export.path.name,
                       "source_format": p.export.fmt, "n_rows": p.typed.height})
         wave_items += [{"survey": survey, "wave": p.wave, "item_code": c} for c in p.plan.items]
@@ -147,6 +148,7 @@ def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, sett
                                  for s, i in cfg.instruments.items()]),
         "items": items_frame(cfg.instruments),
         "item_mapping": cfg.mapping.links,
+        "behaviour_evidence": cfg.mapping.evidence,
         "units": cfg.units,
         "headcount": cfg.headcount,
         "lineage": cfg.lineage,
@@ -155,6 +157,7 @@ def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, sett
         "wave_items": pl.DataFrame(wave_items, schema={"survey": pl.String, "wave": pl.String, "item_code": pl.String}),
         "answers": pl.concat([empty_answers, *answers], how="diagonal_relaxed").select(list(answer_schema)),
         "respondent_components": pl.concat(components) if components else pl.DataFrame(schema=tf.COMPONENT_SCHEMA),
+        "mapping_alpha": pl.concat(alphas) if alphas else pl.DataFrame(schema=tf.ALPHA_SCHEMA),
         "t_quantiles": t_quantiles(),
     }
 

@@ -6,7 +6,7 @@ reported as coverage gaps (not errors: HR may leave an item out on purpose).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -24,10 +24,16 @@ SCHEMA = {"survey": pl.String, "item_code": pl.String, "competency": pl.String,
           "role": pl.String, "weight": pl.Float64, "scope": pl.String, "line": pl.Int32}
 
 
+EVIDENCE = "behaviour_evidence"
+EVIDENCE_SCHEMA = {"competency": pl.String, "role": pl.String, "position": pl.Int32, "item_code": pl.String}
+
+
 @dataclass(frozen=True)
 class Mapping:
     links: pl.DataFrame          # one row per (survey, item, competency, role)
     unmapped: list[tuple[str, str]]   # (survey, item_code) linked to nothing
+    evidence: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=EVIDENCE_SCHEMA))
+    # (competency, role, behaviour position, item) — a behaviour with no row has no evidence
 
 
 def _roles(value: object, framework: Framework, where: tuple[str, int]) -> list[str]:
@@ -69,6 +75,7 @@ def load_mapping(path: Path, framework: Framework, instruments: dict[str, Instru
     doc = load_yaml(path) or {}
     lines = key_lines(path)
     file = path.name
+    evidence_doc = doc.pop(EVIDENCE, None) or {}
     rows: list[dict] = []
     seen: set[tuple[str, str]] = set()
     for survey, items in doc.items():
@@ -92,7 +99,35 @@ def load_mapping(path: Path, framework: Framework, instruments: dict[str, Instru
         (s, code) for s, ins in instruments.items() for code in ins.items
         if not links.filter((pl.col("survey") == s) & (pl.col("item_code") == code)).height
     )
-    return Mapping(links=links, unmapped=unmapped)
+    return Mapping(links=links, unmapped=unmapped, evidence=_evidence(evidence_doc, links, framework, file, lines))
+
+
+def _evidence(doc: dict, links: pl.DataFrame, framework: Framework, file: str,
+              lines: dict[tuple[str, ...], int]) -> pl.DataFrame:
+    """The behaviour_evidence section: behaviour positions that exist in the framework, each
+    with items that the mapping links to the same competency and role."""
+    positions = {(r["competency"], r["role"]): r["n"] for r in
+                 framework.behaviours.group_by("competency", "role").agg(n=pl.len()).iter_rows(named=True)}
+    linked = set(links.select("competency", "role", "item_code").iter_rows())
+    rows = []
+    for competency, by_role in doc.items():
+        line = lines.get((EVIDENCE, competency))
+        if competency not in framework.competencies:
+            raise ConfigError(file, f"ukendt kompetence '{competency}' under {EVIDENCE}", line)
+        for role, by_position in (by_role or {}).items():
+            line = lines.get((EVIDENCE, competency, role), line)
+            if role not in framework.roles:
+                raise ConfigError(file, f"ukendt rolleniveau '{role}' under {EVIDENCE}", line)
+            for position, items in (by_position or {}).items():
+                if not isinstance(position, int) or not 1 <= position <= positions[(competency, role)]:
+                    raise ConfigError(file, f"{competency} / {role} har ingen adfærd nummer {position} "
+                                            f"(1–{positions[(competency, role)]})", line)
+                for item in items or []:
+                    if (competency, role, item) not in linked:
+                        raise ConfigError(file, f"{item} er angivet som evidens for {competency} / {role} nr. {position}, "
+                                                f"men er ikke koblet til {competency} for {role}", line)
+                    rows.append({"competency": competency, "role": role, "position": position, "item_code": item})
+    return pl.DataFrame(rows, schema=EVIDENCE_SCHEMA)
 
 
 def coverage(mapping: Mapping, framework: Framework) -> pl.DataFrame:

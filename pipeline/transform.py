@@ -139,3 +139,28 @@ def respondent_components(scores: pl.DataFrame, meta: pl.DataFrame, links: pl.Da
             n_items=pl.lit(len(codes), dtype=pl.Int32),
         ))
     return pl.concat(parts)
+
+
+ALPHA_SCHEMA = {"survey": pl.String, "wave": pl.String, "competency": pl.String, "role": pl.String,
+                "n_items": pl.Int32, "n_respondents": pl.Int64, "alpha": pl.Float64}
+
+
+def cronbach_alpha(scores: pl.DataFrame, links: pl.DataFrame, survey: str, wave: str) -> pl.DataFrame:
+    """Internal consistency of each competency x role cell's items in one wave:
+    alpha = k/(k-1) * (1 - sum of item variances / variance of the sum), over respondents
+    who answered every item of the cell (0-100 scores, reversed items turned). Cells with
+    fewer than two items asked have no alpha."""
+    rows = []
+    asked = links.filter(pl.col("item_code").is_in(scores.columns))
+    for (competency, role), cell in asked.group_by("competency", "role", maintain_order=True):
+        codes = cell["item_code"].unique(maintain_order=True).to_list()
+        complete = scores.select(codes).drop_nulls()
+        k, n = len(codes), complete.height
+        alpha = None
+        if k >= 2 and n >= 2:
+            item_var = sum(complete[c].var() for c in codes)
+            total_var = complete.select(pl.sum_horizontal(codes)).to_series().var()
+            alpha = k / (k - 1) * (1 - item_var / total_var) if total_var else None
+        rows.append({"survey": survey, "wave": wave, "competency": competency, "role": role,
+                     "n_items": k, "n_respondents": n, "alpha": alpha})
+    return pl.DataFrame(rows, schema=ALPHA_SCHEMA)

@@ -216,3 +216,19 @@ def test_no_shown_figure_in_the_warehouse_leaves_a_small_remainder(demo) -> None
                 assert rest == 0 or rest >= minimum[s], (kind, s, w, u, rest)
                 checked += 1
     assert checked > 1000
+
+
+def test_mapping_report_lists_every_cell_and_flags_low_alpha(demo, capsys) -> None:
+    from pipeline.cli import main
+    assert main(["mapping-report", "--warehouse", str(demo.warehouse)]) == 0
+    out = capsys.readouterr().out
+    con = duckdb.connect(str(demo.warehouse), read_only=True)
+    rows = con.execute("select competency, role, n_evidenced, n_behaviours, lowest_alpha, alpha_warning "
+                       "from mart_mapping_quality").fetchall()
+    con.close()
+    assert len(rows) == 24
+    flagged = sum(1 for r in rows if r[5])
+    assert f"{flagged} af 24 kombinationer har en alfa under 0,7" in out
+    assert out.count("alfa under 0,7") == flagged + 1        # one per flagged row, plus that sentence
+    assert all(r[5] == (r[4] is not None and r[4] < 0.7) for r in rows)
+    assert all(f"{r[2]} af {r[3]}" in out for r in rows)

@@ -62,3 +62,23 @@ def test_the_real_mapping_gives_every_cell_several_items() -> None:
     cov = coverage(load_mapping(S.mapping, FW, INS), FW)
     assert cov.height == 24
     assert cov["n_items"].min() >= 3
+
+
+EVIDENCE_BASE = "trivsel:\n  TRI01: [{competency: Personaleledelse, roles: [Chef], scope: area}]\n  TRI02: []\n"
+
+
+@pytest.mark.parametrize("section, words", [
+    ("behaviour_evidence:\n  Personaleledelse:\n    Chef: {4: [TRI01]}\n", "ingen adfærd nummer 4 (1–3)"),
+    ("behaviour_evidence:\n  Personaleledelse:\n    Chef: {1: [TRI02]}\n", "TRI02 er angivet som evidens"),
+    ("behaviour_evidence:\n  Personaleledelse:\n    Direktør: {1: [TRI01]}\n", "ikke koblet til Personaleledelse for Direktør"),
+    ("behaviour_evidence:\n  Økonomi:\n    Chef: {1: [TRI01]}\n", "ukendt kompetence 'Økonomi'"),
+])
+def test_behaviour_evidence_is_checked_against_framework_and_links(tmp_path: Path, section: str, words: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        _load(tmp_path, EVIDENCE_BASE + section)
+    assert words in str(err.value) and err.value.line is not None
+
+
+def test_behaviour_evidence_loads(tmp_path: Path) -> None:
+    mapping = _load(tmp_path, EVIDENCE_BASE + "behaviour_evidence:\n  Personaleledelse:\n    Chef: {1: [TRI01], 2: []}\n")
+    assert mapping.evidence.rows() == [("Personaleledelse", "Chef", 1, "TRI01")]

@@ -17,7 +17,7 @@ MIN_ITEMS = 3   # fewer items than this in a competency x role cell is too littl
 def data(ctx: Context, access: Access) -> dict[str, pl.DataFrame]:
     access.require(PAGE)
     return {"Kortlægning": ctx.warehouse.mapping(), "Dækning": ctx.warehouse.coverage(),
-            "Ikke koblet": ctx.warehouse.unmapped()}
+            "Kvalitet": ctx.warehouse.mapping_quality(), "Ikke koblet": ctx.warehouse.unmapped()}
 
 
 def layout(ctx: Context, access: Access) -> html.Div:
@@ -51,6 +51,15 @@ def register(app: dash.Dash, ctx: Context) -> None:
                                 pl.col("n_items").alias("Spørgsmål"), pl.col("n_direct").alias("Nærmeste leder"),
                                 pl.col("n_area").alias("Arbejdspladsen"), pl.col("surveys").alias("Målinger"), "Vurdering"),
                      "Antal spørgsmål pr. kompetence og rolleniveau"),
+            html.H2("Måler spørgsmålene én ting?"),
+            html.P("Cronbachs alfa for hver kombinations spørgsmål i seneste måling; under 0,7 måler spørgsmålene "
+                   "næppe det samme. Adfærd uden evidens er numre i ledelsesgrundlaget, som intet spørgsmål dækker."),
+            ui.table(d["Kvalitet"].select(
+                pl.col("competency").alias("Kompetence"), pl.col("role").alias("Rolleniveau"),
+                pl.format("{} af {}", "n_evidenced", "n_behaviours").alias("Adfærd med evidens"),
+                pl.col("without_evidence").alias("Uden evidens"), pl.col("alphas").alias("Cronbachs alfa"),
+                pl.when(pl.col("alpha_warning")).then(pl.lit("alfa under 0,7")).otherwise(pl.lit("")).alias("Advarsel")),
+                "Evidens og intern konsistens pr. kompetence og rolleniveau"),
             html.H2("Spørgsmål, der ikke er koblet"),
             ui.table(d["Ikke koblet"].select(pl.col("survey").alias("Måling"), pl.col("item_code").alias("Kode"),
                                              pl.col("text").alias("Spørgsmål")), "Spørgsmål uden kobling"),

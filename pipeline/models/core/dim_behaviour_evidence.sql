@@ -1,0 +1,1 @@
+select competency, role, position, item_code from stg_behaviour_evidence
