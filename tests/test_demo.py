@@ -31,10 +31,12 @@ def test_same_seed_same_bytes_other_seed_other_bytes(files: list[Path], tmp_path
 
 
 def test_the_waves_and_formats_vendors_deliver(files: list[Path]) -> None:
-    exports = [read_export(p) for p in files if p.name not in ("organisation.csv", "headcount.csv")]
+    exports = [read_export(p) for p in files if p.name not in ("organisation.csv", "headcount.csv", "lineage.csv")]
     assert len(exports) == 8 + 3 + 3
     headcount = pl.read_csv(next(p for p in files if p.name == "headcount.csv"))
     assert headcount.height > 0 and headcount["headcount"].min() >= 0
+    lineage = pl.read_csv(next(p for p in files if p.name == "lineage.csv"), infer_schema=False)
+    assert lineage["change"].to_list() == ["merged", "merged"] and lineage["unit_id"].n_unique() == 1
     formats = {e.fmt for e in exports}
     assert formats == {"CSV (Windows-1252, semikolon)", "CSV (UTF-8 med BOM, komma)", "Excel (xlsx)"}
     years = sorted(int(p.name.split()[1]) for p in files if p.name.startswith("Trivselsmåling"))
