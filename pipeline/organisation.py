@@ -103,30 +103,42 @@ def units_at(units: pl.DataFrame, day: date) -> pl.DataFrame:
     return units.filter((pl.col("valid_from") <= day) & (pl.col("valid_to").fill_null(OPEN_END) >= day))
 
 
+def _read_optional(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame | None:
+    """An optional CSV of the organisation data, as trimmed text with spreadsheet row numbers;
+    None when the file is not there."""
+    if not path.exists():
+        return None
+    df = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+    if missing := [c for c in schema if c not in df.columns]:
+        raise ConfigError(path.name, f"mangler kolonnen '{missing[0]}' (forventet: {', '.join(schema)})")
+    return df.select(list(schema)).with_row_index("row", offset=2).with_columns(pl.col(c).str.strip_chars() for c in schema)
+
+
+def _first_failure(file: str, frame: pl.DataFrame, checks: list[tuple[pl.Expr, str, str]]) -> None:
+    """Raise for the first row failing a check; a message template names the value as {v}."""
+    for condition, col, template in checks:
+        bad = frame.filter(condition.fill_null(True))
+        if bad.height:
+            r = bad.row(0, named=True)
+            raise _fail(file, r["row"], col, template.format(v=r[col]))
+
+
 def read_headcount(path: Path, units: pl.DataFrame) -> pl.DataFrame:
     """Headcounts for response rates: each unit's own staff (not those below it) as of a date.
     Optional: without the file, response rates are not computed."""
     schema = {"unit_id": pl.String, "date": pl.Date, "headcount": pl.Int64}
-    if not path.exists():
+    df = _read_optional(path, schema)
+    if df is None:
         return pl.DataFrame(schema=schema)
-    file = path.name
-    df = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
-    if missing := [c for c in schema if c not in df.columns]:
-        raise ConfigError(file, f"mangler kolonnen '{missing[0]}' (forventet: unit_id, date, headcount)")
-    df = df.select(list(schema)).with_row_index("row", offset=2).with_columns(pl.col(c).str.strip_chars() for c in schema)
     typed = df.with_columns(pl.col("date").str.to_date("%Y-%m-%d", strict=False).alias("_date"),
                             pl.col("headcount").cast(pl.Int64, strict=False).alias("_count"))
-    checks = [
-        (~pl.col("unit_id").is_in(units["unit_id"].unique().implode()), "unit_id", "enheden findes ikke i organisationen"),
-        (pl.col("_date").is_null(), "date", "er ikke en dato (brug ÅÅÅÅ-MM-DD)"),
-        (pl.col("_count").is_null() | (pl.col("_count") < 0), "headcount", "er ikke et antal medarbejdere (et helt tal, 0 eller mere)"),
-        (pl.struct("unit_id", "_date").is_duplicated(), "date", "enheden har to antal på samme dato"),
-    ]
-    for condition, col, message in checks:
-        bad = typed.filter(condition.fill_null(True))
-        if bad.height:
-            r = bad.row(0, named=True)
-            raise _fail(file, r["row"], col, f"'{r[col]}' {message}" if col != "unit_id" else f"'{r[col]}': {message}")
+    _first_failure(path.name, typed, [
+        (~pl.col("unit_id").is_in(units["unit_id"].unique().implode()), "unit_id", "'{v}': enheden findes ikke i organisationen"),
+        (pl.col("_date").is_null(), "date", "'{v}' er ikke en dato (brug ÅÅÅÅ-MM-DD)"),
+        (pl.col("_count").is_null() | (pl.col("_count") < 0), "headcount",
+         "'{v}' er ikke et antal medarbejdere (et helt tal, 0 eller mere)"),
+        (pl.struct("unit_id", "_date").is_duplicated(), "date", "'{v}': enheden har to antal på samme dato"),
+    ])
     return typed.select("unit_id", pl.col("_date").alias("date"), pl.col("_count").alias("headcount"))
 
 
@@ -135,25 +147,16 @@ def read_lineage(path: Path, units: pl.DataFrame) -> pl.DataFrame:
     (several predecessors), a split (several units from one) or a rename to a new code.
     A rename that keeps the code needs no row: the unit's versions already tell it."""
     schema = {"unit_id": pl.String, "predecessor_id": pl.String, "change": pl.String, "date": pl.Date}
-    if not path.exists():
+    df = _read_optional(path, schema)
+    if df is None:
         return pl.DataFrame(schema=schema)
-    file = path.name
-    df = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
-    if missing := [c for c in schema if c not in df.columns]:
-        raise ConfigError(file, f"mangler kolonnen '{missing[0]}' (forventet: unit_id, predecessor_id, change, date)")
-    df = df.select(list(schema)).with_row_index("row", offset=2).with_columns(pl.col(c).str.strip_chars() for c in schema)
     typed = df.with_columns(pl.col("date").str.to_date("%Y-%m-%d", strict=False).alias("_date"))
     known = units["unit_id"].unique().implode()
-    checks = [
-        (~pl.col("unit_id").is_in(known), "unit_id", "enheden findes ikke i organisationen"),
-        (~pl.col("predecessor_id").is_in(known), "predecessor_id", "enheden findes ikke i organisationen"),
-        (pl.col("unit_id") == pl.col("predecessor_id"), "predecessor_id", "en enhed kan ikke efterfølge sig selv"),
-        (~pl.col("change").is_in(CHANGES), "change", f"ukendt ændring (brug {', '.join(CHANGES)})"),
-        (pl.col("_date").is_null(), "date", "er ikke en dato (brug ÅÅÅÅ-MM-DD)"),
-    ]
-    for condition, col, message in checks:
-        bad = typed.filter(condition.fill_null(True))
-        if bad.height:
-            r = bad.row(0, named=True)
-            raise _fail(file, r["row"], col, f"'{r[col]}': {message}")
+    _first_failure(path.name, typed, [
+        (~pl.col("unit_id").is_in(known), "unit_id", "'{v}': enheden findes ikke i organisationen"),
+        (~pl.col("predecessor_id").is_in(known), "predecessor_id", "'{v}': enheden findes ikke i organisationen"),
+        (pl.col("unit_id") == pl.col("predecessor_id"), "predecessor_id", "'{v}': en enhed kan ikke efterfølge sig selv"),
+        (~pl.col("change").is_in(CHANGES), "change", "'{v}': ukendt ændring (brug " + ", ".join(CHANGES) + ")"),
+        (pl.col("_date").is_null(), "date", "'{v}' er ikke en dato (brug ÅÅÅÅ-MM-DD)"),
+    ])
     return typed.select("unit_id", "predecessor_id", "change", pl.col("_date").alias("date"))

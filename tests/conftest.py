@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import ROOT, Settings, load_settings
+from pipeline.config import Settings, load_settings
 
 
 def settings_for(tmp: Path, **paths: Path) -> Settings:
@@ -17,9 +17,15 @@ def settings_for(tmp: Path, **paths: Path) -> Settings:
     return Settings(**values)
 
 
-@pytest.fixture
-def project_root() -> Path:
-    return ROOT
+def small_project(tmp: Path, codebook: str, mapping: str, raw_files: dict[str, str]) -> Settings:
+    """A project with one hand-written codebook (trivsel), a mapping and raw files, under tmp."""
+    (tmp / "instruments").mkdir()
+    (tmp / "instruments" / "trivsel.yaml").write_text(codebook, encoding="utf-8")
+    (tmp / "mapping.yaml").write_text(mapping, encoding="utf-8")
+    (tmp / "raw").mkdir()
+    for name, text in raw_files.items():
+        (tmp / "raw" / name).write_text(text, encoding="utf-8")
+    return settings_for(tmp, instruments=tmp / "instruments", mapping=tmp / "mapping.yaml")
 
 
 DEMO_USERS = {"hr": ("hr", None, "hr-pass-123"), "chef": ("chef", "Center for Skoler", "chef-pass-123"),

@@ -12,7 +12,7 @@ import statistics
 import duckdb
 import pytest
 
-from conftest import settings_for
+from conftest import small_project
 from dashboard.queries import Warehouse
 from pipeline.errors import ConfigError
 from pipeline.flow import build
@@ -28,20 +28,13 @@ AB,Enhed AB,C,enhed,Leder af medarbejder,2024-01-01,
 LINEAGE = "unit_id,predecessor_id,change,date\nAB,A,merged,2024-01-01\nAB,B,merged,2024-01-01\n"
 
 
-def _build(tmp, n_b: int) -> duckdb.DuckDBPyConnection:
-    (tmp / "instruments").mkdir()
-    (tmp / "instruments" / "trivsel.yaml").write_text(CODEBOOK, encoding="utf-8")
-    (tmp / "mapping.yaml").write_text(MAPPING, encoding="utf-8")
-    raw = tmp / "raw"
-    raw.mkdir()
-    (raw / "organisation.csv").write_text(ORG, encoding="utf-8")
-    (raw / "lineage.csv").write_text(LINEAGE, encoding="utf-8")
+def _build(tmp, n_b: int):
     head = "respondent_id,enhed,besvarelsesdato,Q1,Q2,Q3,Q4\n"
     rows_2023 = [f"a{i},A,2023-03-01,5,1,5,3" for i in range(6)] + [f"b{i},B,2023-03-01,1,5,1,3" for i in range(n_b)]
     rows_2024 = [f"x{i},AB,2024-03-01,3,3,3,3" for i in range(7)]
-    (raw / "trivsel 2023.csv").write_text(head + "\n".join(rows_2023) + "\n", encoding="utf-8")
-    (raw / "trivsel 2024.csv").write_text(head + "\n".join(rows_2024) + "\n", encoding="utf-8")
-    settings = settings_for(tmp, instruments=tmp / "instruments", mapping=tmp / "mapping.yaml")
+    settings = small_project(tmp, CODEBOOK, MAPPING, {
+        "organisation.csv": ORG, "lineage.csv": LINEAGE,
+        "trivsel 2023.csv": head + "\n".join(rows_2023) + "\n", "trivsel 2024.csv": head + "\n".join(rows_2024) + "\n"})
     build(settings)
     return settings.warehouse
 

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 from scipy import stats
 
-from conftest import settings_for
+from conftest import small_project
 from pipeline.flow import build
 
 CODEBOOK = """survey: trivsel
@@ -77,18 +77,10 @@ FOR_C = {"a1": 87.5, "a2": 75.0, "a4": 50.0, "a5": 50.0, "a6": 0.0,   # area ite
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
-    tmp = tmp_path_factory.mktemp("scoring")
-    (tmp / "instruments").mkdir()
-    (tmp / "instruments" / "trivsel.yaml").write_text(CODEBOOK, encoding="utf-8")
-    (tmp / "mapping.yaml").write_text(MAPPING, encoding="utf-8")
-    raw = tmp / "raw"
-    raw.mkdir()
-    (raw / "organisation.csv").write_text(ORG, encoding="utf-8")
-    (raw / "headcount.csv").write_text(HEADCOUNT, encoding="utf-8")
     lines = ["respondent_id,enhed,besvarelsesdato,Q1,Q2,Q3,Q4"]
     lines += [f"{r},{u},2024-03-0{1 + i % 5},{q1},{q2},{q3},{q4}" for i, (r, u, q1, q2, q3, q4) in enumerate(ANSWERS)]
-    (raw / "trivsel 2024.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    settings = settings_for(tmp, instruments=tmp / "instruments", mapping=tmp / "mapping.yaml")
+    settings = small_project(tmp_path_factory.mktemp("scoring"), CODEBOOK, MAPPING, {
+        "organisation.csv": ORG, "headcount.csv": HEADCOUNT, "trivsel 2024.csv": "\n".join(lines) + "\n"})
     build(settings)
     con = duckdb.connect(str(settings.warehouse), read_only=True)
     yield con
