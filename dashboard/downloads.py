@@ -29,10 +29,9 @@ def build(ctx: Context, kind: str, args: Mapping[str, str]) -> tuple[str, bytes,
         rows = [r for r in overblik.area_rows(ctx, survey, wave, unit) if access.allows(r[0])]
         latest = ctx.warehouse.scores_for_units(survey, wave, [u for u, _ in rows])
         trend, _ = udvikling.data(ctx, access, survey, unit)
-        names = dict(ctx.warehouse.surveys().select("survey", "survey_name").iter_rows())
-        minimum = ctx.warehouse.surveys().filter(pl.col("survey") == survey)["min_group_size"][0]
-        body = exports.pdf_report(ctx.unit_name(unit), names[survey], wave, rows, latest, trend,
-                                  ctx.warehouse.competencies(), int(minimum))
+        info = ctx.warehouse.surveys().filter(pl.col("survey") == survey).row(0, named=True)
+        body = exports.pdf_report(ctx.unit_name(unit), info["survey_name"], wave, rows, latest, trend,
+                                  ctx.warehouse.competencies(), int(info["min_group_size"]))
         return f"sammen-{unit}-{survey}-{wave}.pdf", body, "application/pdf"
     if kind != "excel":
         raise KeyError(kind)
