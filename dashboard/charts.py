@@ -6,8 +6,9 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
+from dashboard.components import SUPPRESSED_TEXT
+
 UNIT, AREA, KOMMUNE, BAND = "#0072B2", "#D55E00", "#000000", "rgba(0,114,178,0.18)"
-SUPPRESSED_TEXT = "for få besvarelser"
 # light diverging scale (orange = under, blue = over the kommune), dark text stays readable
 DIVERGING = [[0.0, "#E69F00"], [0.25, "#F5CE85"], [0.5, "#F7F7F7"], [0.75, "#A6CEE3"], [1.0, "#56B4E9"]]
 FONT = dict(family="Arial, sans-serif", size=14, color="#1a1a1a")

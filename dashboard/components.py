@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from dashboard.queries import Warehouse
 
+SUPPRESSED_TEXT = "for få besvarelser"   # the one wording of "hidden by the suppression stage"
 NO_ACCESS = html.P("Ingen adgang til det valgte.", className="notice", role="alert")
 
 
@@ -64,7 +65,8 @@ def href(kind: str, **params: object) -> str:
 
 
 def score_text(score: float | None, suppressed: bool) -> str:
-    return "for få besvarelser" if suppressed else ("–" if score is None else f"{score:.0f}")
+    """A published figure for people; the suppression stage decided `suppressed`."""
+    return SUPPRESSED_TEXT if suppressed else ("–" if score is None else f"{score:.0f}")
 
 
 def rate_text(rate: float | None, low: bool) -> str:

@@ -1,5 +1,6 @@
 """The download routes' content: each reuses the page's own data function, so a download
-can never show more than the page would, and the same access check applies."""
+can never show more than the page would, and the same access check applies. The data are
+published figures: what the suppression stage hid is already blank."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -11,12 +12,6 @@ from dashboard.context import Context
 from dashboard.pages import enhedsprofil, kortlaegning, overblik, rolleniveau, udvikling
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _blank_suppressed(df: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
-    """Suppressed rows keep only the fact of suppression: no figure, not even the count."""
-    return df.with_columns(pl.when(~pl.col("suppressed")).then(pl.col(c)).alias(c)
-                           for c in [*cols, "n"] if c in df.columns)
 
 
 def build(ctx: Context, kind: str, args: Mapping[str, str]) -> tuple[str, bytes, str]:
@@ -39,15 +34,14 @@ def build(ctx: Context, kind: str, args: Mapping[str, str]) -> tuple[str, bytes,
     if page == "overblik":
         rows, cells = overblik.data(ctx, access, survey, wave, unit)
         names = dict(rows)
-        sheets = {"Overblik": _blank_suppressed(cells, ["score", "ci_low", "ci_high"]).with_columns(
+        sheets = {"Overblik": cells.with_columns(
             pl.col("unit_id").replace_strict(names, default=None).str.strip_chars().alias("unit_name"))}
     elif page == "udvikling":
         trend, _ = udvikling.data(ctx, access, survey, unit)
-        sheets = {"Udvikling": _blank_suppressed(trend, ["score", "ci_low", "ci_high"])}
+        sheets = {"Udvikling": trend}
     elif page == "enhedsprofil":
         scores, items = enhedsprofil.data(ctx, access, survey, wave, unit)
-        sheets = {"Kompetencer": _blank_suppressed(scores, ["score", "ci_low", "ci_high"]),
-                  "Spørgsmål": _blank_suppressed(items, ["mean"])}
+        sheets = {"Kompetencer": scores, "Spørgsmål": items}
     elif page == "rolleniveau":
         sheets = {"Rolleniveau": rolleniveau.data(ctx, access, survey, wave, args["role"], unit or None)}
     elif page == "kortlaegning":

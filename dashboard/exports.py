@@ -15,7 +15,8 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-SUPPRESSED = "for få besvarelser"
+from dashboard.components import SUPPRESSED_TEXT, score_text
+
 UNIT_COLOUR, KOMMUNE_COLOUR = colors.HexColor("#0072B2"), colors.black
 
 
@@ -25,10 +26,6 @@ def excel(sheets: dict[str, pl.DataFrame]) -> bytes:
         for name, frame in sheets.items():
             frame.write_excel(book, worksheet=name[:31], autofit=True)
     return buffer.getvalue()
-
-
-def _fmt(score: float | None, suppressed: bool) -> str:
-    return SUPPRESSED if suppressed else ("–" if score is None else f"{score:.0f}")
 
 
 def _trend_chart(d: pl.DataFrame, title: str) -> Drawing:
@@ -70,13 +67,13 @@ def pdf_report(unit_label: str, survey_label: str, wave: str, rows: list[tuple[s
     table = [[Paragraph("Enhed", head), *[Paragraph(c, head) for c in competencies]]]
     for unit_id, label in rows:
         cells = [lookup.get((unit_id, c)) for c in competencies]
-        table.append([label, *[("ikke målt" if c is None else _fmt(c["score"], c["suppressed"])) for c in cells]])
+        table.append([label, *[("ikke målt" if c is None else score_text(c["score"], c["suppressed"])) for c in cells]])
     t = Table(table, repeatRows=1, colWidths=[5.4 * cm] + [2.0 * cm] * len(competencies))
     t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 7.5), ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7.5),
                            ("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
                            ("ALIGN", (1, 1), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story += [t, Spacer(1, 0.5 * cm), Paragraph(f"Udvikling for {unit_label}", styles["Heading2"]),
-              Paragraph("Blå: enheden (huller hvor der var for få besvarelser). Sort stiplet: kommunen, samme rolleniveau.",
+              Paragraph(f"Blå: enheden (huller, hvor der står \"{SUPPRESSED_TEXT}\"). Sort stiplet: kommunen, samme rolleniveau.",
                         styles["Normal"])]
     charts = [_trend_chart(trend.filter(pl.col("competency") == c).sort("wave"), c) for c in competencies]
     grid = Table([charts[i:i + 2] for i in range(0, len(charts), 2)])
@@ -86,7 +83,7 @@ def pdf_report(unit_label: str, survey_label: str, wave: str, rows: list[tuple[s
     tt = [["Kompetence", *waves]]
     for c in competencies:
         d = {r["wave"]: r for r in trend.filter(pl.col("competency") == c).iter_rows(named=True)}
-        tt.append([c, *[("" if w not in d else _fmt(d[w]["score"], d[w]["suppressed"])) for w in waves]])
+        tt.append([c, *[("" if w not in d else score_text(d[w]["score"], d[w]["suppressed"])) for w in waves]])
     t2 = Table(tt, repeatRows=1)
     t2.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 7.5), ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7.5),
                             ("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("ALIGN", (1, 0), (-1, -1), "CENTER")]))

@@ -1,80 +1,120 @@
-"""Complementary (secondary) suppression for nested groups (design/scoring.md §4).
+"""The anonymity rule of docs/method.md §4, as pure functions: which figures are the same
+measure, how they nest, and which must be hidden so that no subtraction reveals a small group.
 
-Units nest, and a unit's figure covers its own respondents and everyone below it. For a
-shown unit P, subtracting the shown figures of the nearest shown units below it reveals
-the *remainder*: P's own respondents plus everyone in hidden units that no shown unit in
-between accounts for. The rule: every remainder is 0 or at least the minimum.
+A published figure is a sum over (respondent, value) pairs: a mean, its n and SD. Subtracting
+figure X from figure P isolates a group exactly when every pair of X is also a pair of P —
+the same respondent *and the same function of their answers*. So figures are grouped into
+families by measure: the per-respondent function, written as a signature (the normalised
+(item, weight) set of a competency score, one item for an item mean, "#respondents" for a
+respondent count). The competency does not matter, nor the role: two role levels scored on
+the same items are one measure.
 
-Counts stand for respondent sets: N(P) = P's own respondents + N of its children, so a
-subtraction of shown counts is the size of the group it isolates.
+A figure at unit U has up to two parts: U's own respondents valued by `own_measure` (direct
+and area items) and the respondents below U valued by `below_measure` (area items). Inside
+a family f, a figure sits at one *part* of its unit:
+- "unit":  own and below parts, both measured by f — covers U's own respondents and the subtree;
+- "own":   only own respondents (nothing below is measured) — covers U's own respondents;
+- "below": only respondents below U — covers the subtree under U;
+- "mixed": the subtree by f, but U's own respondents by another function. It can be
+  subtracted *from* (it is checked), but it is never exactly subtracted from anything.
+Each node's parent is the next node that covers it: at U, own < unit and below < mixed < unit;
+then the parent unit's nodes (below, mixed, unit) — placed and nested in pipeline/disclosure.py.
+Subtracting a node's nearest shown
+subtractable nodes below it isolates its *remainder*; the rule: every remainder is 0 or at
+least the minimum (complementary suppression).
 
-Greedy, bottom-up: each shown unit is settled after everything below it, by hiding the
-smallest shown unit below it whose own remainder would fill the gap, or, if there is
-none, P itself. Hiding below P never disturbs a unit above P (P still covers the same
-respondents), and hiding P only adds P's remainder to the next shown unit above, which is
-settled later — so one pass settles every unit.
+Greedy, bottom-up: each shown node is settled after everything below it, by hiding the
+smallest shown subtractable node below it whose own remainder fills the gap, or, if there
+is none, the node itself. Hiding a settled node adds its remainder (0 or >= minimum) to the
+nodes above it, which keeps them settled — so one pass settles every node.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterable, Mapping
+
+SUBTRACTABLE = {"own", "below", "unit"}    # parts whose pairs lie exactly inside the nodes above
 
 
-def _children(parent: Mapping[str, str | None]) -> dict[str, list[str]]:
-    kids: dict[str, list[str]] = {u: [] for u in parent}
+def _children(parent: Mapping[Hashable, Hashable | None]) -> dict[Hashable, list[Hashable]]:
+    kids: dict[Hashable, list[Hashable]] = {u: [] for u in parent}
     for u, p in parent.items():
         if p is not None and p in kids:
             kids[p].append(u)
     return kids
 
 
-def _post_order(parent: Mapping[str, str | None], kids: dict[str, list[str]]) -> list[str]:
-    order, stack = [], [(r, False) for r in sorted(u for u, p in parent.items() if p not in parent or p is None)]
+def _post_order(parent: Mapping[Hashable, Hashable | None], kids: dict[Hashable, list[Hashable]]) -> list[Hashable]:
+    """Children before parents, in the order the nodes were given (deterministic for a given input)."""
+    order, stack = [], [(r, False) for r in reversed([u for u, p in parent.items() if p is None or p not in parent])]
     while stack:
         unit, done = stack.pop()
         if done:
             order.append(unit)
         else:
             stack.append((unit, True))
-            stack.extend((k, False) for k in sorted(kids[unit]))
+            stack.extend((k, False) for k in reversed(kids[unit]))
     return order
 
 
-def nearest_shown(unit: str, kids: dict[str, list[str]], hidden: set[str]) -> list[str]:
-    """The shown units below `unit` with no shown unit in between."""
-    out, stack = [], list(kids[unit])
+def nearest_shown(node: Hashable, kids: dict[Hashable, list[Hashable]], hidden: set[Hashable],
+                  subtractable: set[Hashable]) -> list[Hashable]:
+    """The shown subtractable nodes below `node` with no such node in between."""
+    out, stack = [], list(kids[node])
     while stack:
         k = stack.pop()
-        if k in hidden:
+        if k in hidden or k not in subtractable:
             stack.extend(kids[k])
         else:
             out.append(k)
     return out
 
 
-def remainder(unit: str, n: Mapping[str, int], kids: dict[str, list[str]], hidden: set[str]) -> int:
-    return n.get(unit, 0) - sum(n.get(k, 0) for k in nearest_shown(unit, kids, hidden))
+def remainder(node: Hashable, n: Mapping[Hashable, int], kids: dict[Hashable, list[Hashable]],
+              hidden: set[Hashable], subtractable: set[Hashable]) -> int:
+    return n.get(node, 0) - sum(n.get(k, 0) for k in nearest_shown(node, kids, hidden, subtractable))
 
 
-def suppress(parent: Mapping[str, str | None], n: Mapping[str, int], minimum: int,
-             measured: set[str] | None = None) -> tuple[set[str], set[str]]:
-    """Return (primary, secondary) hidden units.
+def suppress(parent: Mapping[Hashable, Hashable | None], n: Mapping[Hashable, int], minimum: int,
+             measured: set[Hashable] | None = None, subtractable: Iterable[Hashable] | None = None,
+             forced: Iterable[Hashable] = ()) -> tuple[set[Hashable], set[Hashable]]:
+    """Return (primary, secondary) hidden nodes of one family.
 
-    parent: unit -> parent (None at the top); n: respondents behind each unit's figure;
-    measured: units that have a figure at all (default: all). A unit without a figure
-    covers nothing and counts as hidden.
+    parent: node -> the next node covering it (None at the top); n: respondents behind each
+    node's figure; measured: nodes with a figure at all (default: all; one without covers
+    nothing and counts as hidden); subtractable: nodes whose pairs lie exactly inside the
+    nodes above them (default: all); forced: nodes already hidden by another rule.
     """
     measured = set(parent) if measured is None else measured
+    subtractable = set(parent) if subtractable is None else set(subtractable)
     kids = _children(parent)
     primary = {u for u in parent if u in measured and n.get(u, 0) < minimum}
-    hidden = primary | (set(parent) - measured)
-    secondary: set[str] = set()
-    for unit in _post_order(parent, kids):
-        while unit not in hidden:
-            gap = remainder(unit, n, kids, hidden)
+    hidden = primary | (set(parent) - measured) | set(forced)
+    secondary: set[Hashable] = set()
+    for node in _post_order(parent, kids):
+        while node not in hidden:
+            gap = remainder(node, n, kids, hidden, subtractable)
             if gap == 0 or gap >= minimum:
                 break
-            fillers = [k for k in nearest_shown(unit, kids, hidden) if remainder(k, n, kids, hidden) > 0]
-            victim = min(fillers, key=lambda k: (n.get(k, 0), k)) if fillers else unit
+            fillers = [k for k in nearest_shown(node, kids, hidden, subtractable)
+                       if remainder(k, n, kids, hidden, subtractable) > 0]
+            victim = min(fillers, key=lambda k: n.get(k, 0)) if fillers else node   # first of the smallest
             hidden.add(victim)
             secondary.add(victim)
     return primary, secondary
+
+
+def small_remainders(parent: Mapping[Hashable, Hashable | None], n: Mapping[Hashable, int],
+                     shown: set[Hashable], subtractable: set[Hashable], minimum: int) -> dict[Hashable, int]:
+    """The audit: for every shown node, subtract the nearest shown subtractable nodes below it
+    (walking up from each of them, not down as `suppress` does); return the nodes whose
+    remainder is neither 0 nor at least the minimum. Empty means the rule holds."""
+    covered = {node: 0 for node in shown}
+    for node in shown & subtractable:
+        up = parent.get(node)
+        while up is not None:
+            if up in shown:
+                covered[up] += n[node]
+                if up in subtractable:
+                    break          # `up` covers `node`: the nodes above subtract `up` instead
+            up = parent.get(up)
+    return {node: n[node] - c for node, c in covered.items() if not (n[node] - c == 0 or n[node] - c >= minimum)}

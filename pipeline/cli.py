@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import polars as pl
 from rich.console import Console
 
 from pipeline.config import load_settings
@@ -58,11 +59,37 @@ def cmd_build(args: argparse.Namespace) -> int:
     steps.finish()
     if result.findings:
         print(format_findings(result.findings))
-    s = result.suppression
-    console.print(f"Anonymitet: {s['primary']} af {s['groups']} grupper har for få besvarelser; "
-                  f"{s['secondary']} mere skjules, så ingen kan regne sig frem til en lille gruppe.")
+    print_anonymity(result.suppression, settings)
     console.print(f"[green]Lageret er bygget:[/green] {result.warehouse}  ({sum(result.timings.values()):.1f} s)")
     return 0
+
+
+FIGURE_NAMES = {"competency_score": "Kompetencescorer", "item_mean": "Spørgsmålsgennemsnit",
+                "respondent_count": "Antal besvarelser", "stitched_score": "Udvikling målt på forgængere"}
+
+
+def _num(x: int) -> str:
+    return f"{x:,}".replace(",", ".")   # Danish thousands separator
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.1f}".replace(".", ",") + " %"
+
+
+def print_anonymity(s: dict, settings) -> None:
+    """The suppression stage's summary: figures hidden per kind and rule, and the audit."""
+    limit = str(settings.min_group_size) if not settings.min_group_size_per_survey else "mindstegrænsen"
+    console.print(f"Anonymitet (mindst {limit} besvarelser pr. gruppe; {s['families']} forskellige mål):")
+    for figure, c in s["figures"].items():
+        if figure == "stitched_score":
+            parts = [f"{_num(c['lineage'])} fordi en forgængers eget tal var skjult"]
+        else:
+            parts = [f"{_num(c['primary'])} for få svar",
+                     f"{_num(c['complementary'])} så intet kan regnes ud ved at trække tal fra hinanden"]
+            parts += [f"{_num(c['together'])} sammen med enhedens andre tal"] if c["together"] else []
+        console.print(f"  {FIGURE_NAMES.get(figure, figure)}: {_num(c['figures'])} tal; skjult " + ", ".join(parts))
+    console.print(f"  Kontrol af de viste tal: {s['small_groups']} grupper under {limit} kan udledes "
+                  f"({_num(s['figures_checked'])} viste tal trukket fra hinanden).")
 
 
 DEMO_USERS = [  # username, role, unit name (None = all), password: documented in the README
@@ -123,6 +150,33 @@ def cmd_mapping_report(args: argparse.Namespace) -> int:
     warnings = sum(1 for r in rows if r[7])
     out.print(f"{warnings} af {len(rows)} kombinationer har en alfa under 0,7 i mindst én måling. "
               f"{len(unmapped)} spørgsmål er ikke koblet: " + ", ".join(f"{s}/{c}" for s, c, _ in unmapped))
+    return 0
+
+
+def cmd_anonymity_report(args: argparse.Namespace) -> int:
+    """What each anonymity choice hides on a built warehouse: each figure decided in its own
+    measure (the default), or a unit's figures of a survey wave shown or hidden together."""
+    import duckdb
+    from rich.table import Table
+
+    from pipeline import disclosure
+    settings = load_settings(warehouse=args.warehouse)
+    if not settings.warehouse.exists():
+        raise SammenError(f"lageret findes ikke: {settings.warehouse} (kør først `sammen build`)")
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    choices = {together: disclosure.decide_all(con, together) for together in (False, True)}
+    live = disclosure.audit(con)
+    con.close()
+    table = Table(title="Hvad skjules ved hvert valg (anonymity.hide_unit_together)")
+    for col in ("Tal", "I alt", "Skjult, hvert mål for sig (false)", "Skjult, enhedens tal samlet (true)"):
+        table.add_column(col)
+    for (figure,), mine in choices[False].group_by("figure", maintain_order=True):
+        other = choices[True].filter(pl.col("figure") == figure)
+        cells = [f"{_num(d.height - int(d['shown'].sum()))} ({_pct(1 - d['shown'].mean())})" for d in (mine, other)]
+        table.add_row(FIGURE_NAMES.get(figure, figure), _num(mine.height), *cells)
+    Console(width=max(120, console.width)).print(table)
+    console.print(f"\nLageret er bygget med hide_unit_together = {str(settings.hide_unit_together).lower()}; kontrol af "
+                  f"de viste tal: {live['small_groups']} grupper under minimum kan udledes.")
     return 0
 
 
@@ -188,6 +242,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("mapping-report", help="kortlægningens kvalitet: evidens pr. adfærd og Cronbachs alfa")
     p.add_argument("--warehouse", type=Path, default=None)
     p.set_defaults(func=cmd_mapping_report)
+
+    p = sub.add_parser("anonymity-report", help="hvad skjules, hvert mål for sig eller enhedens tal samlet")
+    p.add_argument("--warehouse", type=Path, default=None)
+    p.set_defaults(func=cmd_anonymity_report)
 
     p = sub.add_parser("users", help="administrér dashboardets brugere")
     p.add_argument("action", choices=["add", "list", "remove"])

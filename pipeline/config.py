@@ -23,6 +23,7 @@ class Settings:
     users: Path | None = None
     min_group_size: int = 5
     min_group_size_per_survey: dict[str, int] = field(default_factory=dict)
+    hide_unit_together: bool = False
     key_env: str = "SAMMEN_PSEUDONYM_KEY"
     key_file: Path | None = None
 
@@ -43,6 +44,7 @@ def load_settings(path: Path | None = None, **overrides: Path | None) -> Setting
         root=root,
         min_group_size=int(anon.get("min_group_size", 5)),
         min_group_size_per_survey=dict(anon.get("per_survey") or {}),
+        hide_unit_together=bool(anon.get("hide_unit_together", False)),
         key_env=pseudo.get("key_env", "SAMMEN_PSEUDONYM_KEY"),
         key_file=root / pseudo.get("key_file", "data/warehouse/.pseudonym_key"),
         **paths,

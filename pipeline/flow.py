@@ -58,7 +58,7 @@ class BuildResult:
     warehouse: Path
     findings: list[Finding]
     timings: dict[str, float] = field(default_factory=dict)
-    suppression: dict[str, int] = field(default_factory=dict)
+    suppression: dict = field(default_factory=dict)
 
 
 class ValidationFailed(SammenError):
@@ -206,7 +206,7 @@ def build(settings: Settings, step: Step = lambda _: None) -> BuildResult:
         load(con, sources)
         done("load")
         step("Beregner kompetencescorer og anonymitet")
-        suppression = score(con)
+        suppression = score(con, settings.hide_unit_together)
         done("score")
     return BuildResult(settings.warehouse, findings, timings, suppression)
 

@@ -105,7 +105,7 @@ def pseudonymise(typed: pl.DataFrame, key: bytes, survey: str, wave: str) -> pl.
 
 
 def item_scores(typed: pl.DataFrame, instrument: Instrument, items: list[str]) -> pl.DataFrame:
-    """Each item on 0-100 with 100 best (scoring.md §1); missing codes and blanks -> null."""
+    """Each item on 0-100 with 100 best (docs/method.md §1); missing codes and blanks -> null."""
     exprs = []
     for code in items:
         it = instrument.items[code]
@@ -122,7 +122,8 @@ def respondent_components(scores: pl.DataFrame, meta: pl.DataFrame, links: pl.Da
 
     `links` holds the mapping rows of this survey; items not in `scores` were not asked.
     The half-of-items rule and the unit aggregation are applied in SQL
-    (models/marts/mart_competency_scores.sql), where an analyst can read them.
+    (models/core/fct_respondent_scores.sql, models/intermediate/int_competency_scores.sql),
+    where an analyst can read them.
     """
     asked = links.filter(pl.col("item_code").is_in(scores.columns))
     wide = pl.concat([meta, scores], how="horizontal")

@@ -2,7 +2,7 @@
 
 A dashboard in another process may hold the live file open read-only; DuckDB
 lets only one process write a file, so a build never opens the live file at all
-(facts.md). os.replace is atomic on one file system: readers see the old
+(docs/facts.md). os.replace is atomic on one file system: readers see the old
 warehouse or the new one, never half of one.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ import duckdb
 
 MODELS = Path(__file__).parent / "models"
 # layer -> how its models are materialised; the order is the layering.
-LAYERS = {"staging": "view", "core": "table", "marts": "table", "views": "view"}
+LAYERS = {"staging": "view", "core": "table", "intermediate": "table", "marts": "table", "views": "view"}
 _MATERIALIZED = re.compile(r"--\s*materialized:\s*(view|table)")
 
 
@@ -46,19 +46,16 @@ def model_files(layers: list[str]) -> dict[str, Path]:
     return {p.stem: p for layer in layers for p in sorted((MODELS / layer).glob("*.sql"))}
 
 
-def run_models(con: duckdb.DuckDBPyConnection, layers: list[str], only: set[str] | None = None,
-               skip: set[str] = frozenset()) -> list[str]:
-    """Create the models of the given layers (or just `only`, less `skip`), each after the
-    models it reads."""
-    files = model_files(list(LAYERS))
-    wanted = {k: v for k, v in model_files(layers).items() if (only is None or k in only) and k not in skip}
+def run_models(con: duckdb.DuckDBPyConnection, layers: list[str]) -> list[str]:
+    """Create the models of the given layers, each after the models it reads."""
+    wanted = model_files(layers)
     graph = {}
     for name, path in wanted.items():
         sql = re.sub(r"--[^\n]*", "", path.read_text(encoding="utf-8"))
         graph[name] = {dep for dep in re.findall(r"\b([a-z_][a-z0-9_]*)\b", sql) if dep in wanted and dep != name}
     done = []
     for name in TopologicalSorter(graph).static_order():
-        path = files[name]
+        path = wanted[name]
         sql = path.read_text(encoding="utf-8").strip().rstrip(";")
         match = _MATERIALIZED.search(sql)
         kind = match.group(1) if match else LAYERS[path.parent.name]

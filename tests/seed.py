@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "ledelsesgrundlag-thisted.txt"
+SEED = Path(__file__).resolve().parents[1] / "docs" / "source" / "ledelsesgrundlag-thisted.txt"
 
 COMPETENCIES = [
     "Personaleledelse", "Strategisk ledelse", "Kommunikation",

@@ -1,12 +1,16 @@
 """Complementary suppression: no subtraction of shown figures reveals a small group."""
 from __future__ import annotations
 
+from fractions import Fraction
 from itertools import combinations
+
+import polars as pl
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.anonymity import suppress
+from pipeline.disclosure import decide
 
 MIN = 5
 
@@ -52,12 +56,17 @@ def revealed(parent: dict[str, str | None], n: dict[str, int], shown: set[str]) 
     return leaks
 
 
+def _tree(draw, max_size: int) -> dict[str, str | None]:
+    """A random unit tree: u0 at the top, every later unit under an earlier one."""
+    parent: dict[str, str | None] = {"u0": None}
+    for i in range(1, draw(st.integers(1, max_size))):
+        parent[f"u{i}"] = f"u{draw(st.integers(0, i - 1))}"
+    return parent
+
+
 @st.composite
 def hierarchies(draw):
-    size = draw(st.integers(1, 11))
-    parent: dict[str, str | None] = {"u0": None}
-    for i in range(1, size):
-        parent[f"u{i}"] = f"u{draw(st.integers(0, i - 1))}"
+    parent = _tree(draw, 11)
     own = {u: draw(st.sampled_from([0, 0, 1, 2, 3, 4, 5, 6, 8, 12, 20])) for u in parent}
     return parent, _subtree_counts(parent, own)
 
@@ -98,3 +107,108 @@ def test_a_unit_without_a_figure_counts_as_hidden() -> None:
     # if a had 26, k - a would isolate 4: the greedy hides a (smallest filler below k)
     n["a"] = 26
     assert suppress(parent, n, MIN, measured={"k", "a"})[1] == {"a"}
+
+
+# --- Families by measure: random hierarchies *and* random mappings ------------------------
+# The oracle knows nothing of families or nodes: a figure is a set of (respondent, function)
+# pairs, where the function is the normalised (item, weight) set the respondent is valued on.
+# Subtracting shown figures whose pairs lie inside a shown figure's pairs, and not in each
+# other's, isolates exactly the pairs left over; that must never be 1 to MIN - 1 of them.
+
+ITEMS = ("Q1", "Q2", "Q3")
+ROLES = ("r1", "r2", "r3")
+
+
+def _signature(links: list[tuple[str, int]]) -> str:
+    total = sum(w for _, w in links)
+    return " + ".join(sorted(f"{item}*{Fraction(w, total)}" for item, w in links))
+
+
+@st.composite
+def organisations(draw):
+    parent = _tree(draw, 7)
+    role = {u: draw(st.sampled_from(ROLES)) for u in parent}
+    mapping: dict[tuple[str, str], list[tuple[str, int, str]]] = {}
+    for competency in ("c1", "c2"):
+        for r in ROLES:
+            if mapping and draw(st.booleans()):          # role levels often share a cell's items
+                mapping[(competency, r)] = draw(st.sampled_from(sorted(mapping.values())))
+                continue
+            items = draw(st.lists(st.sampled_from(ITEMS), unique=True, max_size=3))
+            mapping[(competency, r)] = sorted((i, draw(st.sampled_from([1, 2])), draw(st.sampled_from(["area", "area", "direct"])))
+                                              for i in items)
+    staff = {u: [frozenset(i for i in ITEMS if draw(st.integers(0, 5)) > 0)      # items answered (some skip)
+                 for _ in range(draw(st.sampled_from([0, 1, 2, 3, 4, 5, 6, 8])))] for u in parent}
+    return parent, role, mapping, staff
+
+
+def _figures(parent, role, mapping, staff) -> tuple[list[dict], list[frozenset]]:
+    """Every figure the stage decides (as int_figures gives them) and its pairs, computed per respondent."""
+    below = {u: {v for v in parent if v != u and u in _ancestors(parent, v)} for u in parent}
+    people = {u: [(f"{u}.{i}", answered) for i, answered in enumerate(staff[u])] for u in parent}
+    figures, pairs = [], []
+
+    def add(kind, unit, key, own_links, below_links, members):
+        valued = set()
+        n_own = 0
+        for unit_of, (rid, answered) in members:
+            links = own_links if unit_of == unit else below_links
+            done = sum(item in answered for item, _ in links)
+            if links and 2 * done >= len(links) and done > 0:
+                valued.add((rid, _signature(links)))
+                n_own += unit_of == unit
+        figures.append({"figure": kind, "survey": "s", "wave": "w", "unit_id": unit, "key": key, "n": len(valued),
+                        "n_own": n_own, "own_measure": _signature(own_links) if own_links else "",
+                        "below_measure": _signature(below_links) if below_links else ""})
+        pairs.append(frozenset(valued))
+
+    for u in parent:
+        subtree = [(u, p) for p in people[u]] + [(v, p) for v in below[u] for p in people[v]]
+        for competency in ("c1", "c2"):
+            links = mapping[(competency, role[u])]
+            if links:
+                add("competency_score", u, competency, [(i, w) for i, w, _ in links],
+                    [(i, w) for i, w, s in links if s == "area"], subtree)
+        for item, scope in sorted({(i, s) for (c, r), links in mapping.items() if r == role[u] for i, _, s in links}):
+            add("item_mean", u, f"{item}|{scope}", [(item, 1)], [(item, 1)] if scope == "area" else [], subtree)
+        add("respondent_count", u, "", [("#", 1)], [("#", 1)], subtree)
+    return figures, pairs
+
+
+def _ancestors(parent, unit):
+    out, p = [], parent[unit]
+    while p is not None:
+        out.append(p)
+        p = parent[p]
+    return out
+
+
+def _isolated_small_groups(pairs: list[frozenset], shown: list[bool]) -> list[tuple[int, int]]:
+    leaks = []
+    for p, whole in enumerate(pairs):
+        if not shown[p]:
+            continue
+        inside = [x for x, part in enumerate(pairs) if shown[x] and x != p and part and part <= whole]
+
+        def walk(start: int, taken: frozenset) -> None:
+            rest = len(whole) - len(taken)
+            if 0 < rest < MIN and taken:
+                leaks.append((p, rest))
+            for k in range(start, len(inside)):
+                part = pairs[inside[k]]
+                if not part & taken:
+                    walk(k + 1, taken | part)
+        walk(0, frozenset())
+    return leaks
+
+
+@settings(max_examples=400, deadline=None)
+@given(organisations())
+def test_no_subtraction_of_shown_figures_of_any_measure_reveals_a_small_group(org) -> None:
+    parent, role, mapping, staff = org
+    figures, pairs = _figures(parent, role, mapping, staff)
+    units = pl.DataFrame({"survey": "s", "wave": "w", "unit_id": list(parent), "parent_id": list(parent.values())})
+    decided = decide(pl.DataFrame(figures), units, {"s": MIN})
+    shown = decided["shown"].to_list()
+    assert all(f["n"] >= MIN for f, ok in zip(figures, shown) if ok)
+    assert _isolated_small_groups(pairs, shown) == []

@@ -129,8 +129,9 @@ def test_exports_show_nothing_computed_for_suppressed_groups(site) -> None:
     server, _, _ = site
     client = _client(server, "hr")
     con = duckdb.connect(str(site[1].warehouse), read_only=True)
-    unit = con.execute("select unit_id from competency_scores where survey = 'trivsel' and wave = '2026' "
-                       "and suppressed and n > 0 limit 1").fetchall()[0][0]
+    unit = con.execute("select unit_id from int_competency_scores where survey = 'trivsel' and wave = '2026' "   # private n
+                       "and source = 'own' and n > 0 and unit_id in (select unit_id from competency_scores where "
+                       "survey = 'trivsel' and wave = '2026' and suppressed) limit 1").fetchall()[0][0]
     con.close()
     sheet = pl.read_excel(io.BytesIO(client.get(
         f"/download/excel?page=enhedsprofil&survey=trivsel&wave=2026&unit={unit}").data), sheet_name="Kompetencer")
@@ -147,9 +148,9 @@ def test_the_overview_table_shows_no_count_for_a_suppressed_group(site) -> None:
     server, settings, _ = site
     con = duckdb.connect(str(settings.warehouse), read_only=True)
     unit, parent, n = con.execute("""
-        select s.unit_id, u.parent_id, s.n from competency_scores s
+        select s.unit_id, u.parent_id, s.n from int_competency_scores s      -- the private n, to pick a small group
         join dim_unit_wave u on u.survey = s.survey and u.wave = s.wave and u.unit_id = s.unit_id
-        where s.survey = 'trivsel' and s.wave = '2026' and s.suppressed and s.n between 1 and 4 limit 1""").fetchall()[0]
+        where s.survey = 'trivsel' and s.wave = '2026' and s.source = 'own' and s.n between 1 and 4 limit 1""").fetchall()[0]
     name = con.execute("select unit_name from mart_units where unit_id = ?", [unit]).fetchall()[0][0]
     con.close()
     response = call(_client(server, "hr"), "ov-heatmap.figure", {"ov-survey": "trivsel", "ov-wave": "2026", "ov-root": parent})

@@ -1,4 +1,4 @@
-"""Scoring of a small case computed by hand (design/scoring.md §1-§4, first rule).
+"""Scoring of a small case computed by hand (docs/method.md §1-§4, first rule).
 
 Organisation: K (kommune, Direktør) -> C (center, Chef) -> A, B (enheder, Leder af medarbejder).
 Codebook "trivsel" is replaced by four items on 1-5 with 9 = "Ved ikke"; Q2 is reversed.
@@ -114,7 +114,9 @@ def test_unit_scores_match_the_hand_computation(warehouse, unit: str, scores: di
 
 def test_a_group_below_the_minimum_is_suppressed_with_nothing_computed_shown(warehouse) -> None:
     row = _row(warehouse, "B")   # b1 and b2 have scores, b3 answered only "Ved ikke": n = 2 < 5
-    assert row["suppressed"] and row["n"] == 2
+    assert row["suppressed"] and row["n"] is None   # only the fact of suppression, not even n
+    assert warehouse.execute("select rule from disclosure where figure = 'competency_score' and unit_id = 'B' "
+                             "and key = 'Personaleledelse'").fetchall() == [("primary",)]
     assert row["score"] is None and row["sd"] is None and row["ci_low"] is None and row["ci_high"] is None
 
 

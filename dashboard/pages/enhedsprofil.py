@@ -42,7 +42,7 @@ def _competency_box(name: str, score: dict | None, behaviours: list[str], items:
         pl.when(pl.col("scope") == "direct").then(pl.lit("nærmeste leder")).otherwise(pl.lit("arbejdspladsen")).alias("Handler om"),
         pl.struct("mean", "suppressed").map_elements(lambda s: ui.score_text(s["mean"], s["suppressed"]),
                                                      return_dtype=pl.String).alias("Gennemsnit"),
-        pl.when(~pl.col("suppressed")).then(pl.col("n")).alias("Antal svar"))
+        pl.col("n").alias("Antal svar"))
     return html.Section([
         html.H2(f"{name}: {text}"),
         html.H3("Ledelsesgrundlaget forventer"),

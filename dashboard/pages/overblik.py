@@ -82,7 +82,7 @@ def register(app: dash.Dash, ctx: Context) -> None:
             pl.struct("score", "suppressed").map_elements(lambda s: ui.score_text(s["score"], s["suppressed"]),
                                                           return_dtype=pl.String).alias("Score"),
             pl.col("kommune_score").round(0).alias("Kommunen"),
-            pl.when(~pl.col("suppressed")).then(pl.col("n")).alias("Antal"),   # a count is shown only with its score
+            pl.col("n").alias("Antal"),
         ).select("Enhed", pl.col("competency").alias("Kompetence"), "Score", "Antal", "Kommunen", "Svarprocent")
         return (fig, ui.details_table(tab, f"Scorer for {ctx.unit_name(root)}, {wave}"),
                 ui.href("excel", page=PAGE, survey=survey, wave=wave, unit=root),

@@ -1,4 +1,4 @@
--- A respondent's score on a competency for each unit they count for (design/scoring.md §2-§3):
+-- A respondent's score on a competency for each unit they count for (docs/method.md §2-§3):
 -- their own unit (depth 0) and every unit above it, on the items mapped to the role level
 -- of that unit's leader; direct items only for their own unit. Kept only when at least half
 -- of those items (counted, not weighted) were answered. Stored as an exact decimal so that

@@ -1,6 +1,6 @@
 -- materialized: view
 -- One row per respondent and asked item: the raw code and its 0-100 score
--- (design/scoring.md §1). Kept as a view over the wide answers, so the warehouse
+-- (docs/method.md §1). Kept as a view over the wide answers, so the warehouse
 -- stores each answer once; the scoring path reads fct_respondent_components.
 with asked_answers as (
     select a.*

@@ -1,4 +1,4 @@
--- Change between consecutive waves of a survey, per unit and competency (design/scoring.md §3),
+-- Change between consecutive waves of a survey, per unit and competency (docs/method.md §3),
 -- across a reorganisation too (mart_unit_trend follows a unit's predecessors):
 -- difference of means with a Welch 95 % interval; "significant" only when the interval
 -- excludes 0 and neither wave is suppressed. Welch degrees of freedom are rounded down

@@ -1,0 +1,213 @@
+"""The suppression stage: the one place that decides which figures are published.
+
+It reads every figure the private layer computed (`int_figures`, plus the trends stitched over
+predecessors), places each in its family (pipeline/anonymity.py), applies the rules of
+docs/method.md §4 and writes one table, `disclosure`: for every figure its family, node,
+shown or hidden, and the rule that hid it. The published marts join it and blank what is
+hidden; nothing downstream (marts, views, dashboard, exports) decides anything again.
+
+Rules, in the order they are applied:
+- primary:       the figure's group has fewer respondents than the survey's minimum;
+- complementary: subtracting shown figures of the same measure would isolate a small group;
+- together:      (only with `anonymity.hide_unit_together`) another figure of the unit in the
+                 same survey wave is hidden, so all of them are;
+- lineage:       a wave scored over a unit's predecessors, hidden unless every predecessor's
+                 own figure is shown (the union then reveals nothing they do not).
+"""
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from pipeline.anonymity import SUBTRACTABLE, small_remainders, suppress
+
+DECISION_SCHEMA = {"figure": pl.String, "survey": pl.String, "wave": pl.String, "unit_id": pl.String,
+                   "key": pl.String, "family": pl.String, "part": pl.String, "node": pl.Int64,
+                   "parent_node": pl.Int64, "shown": pl.Boolean, "rule": pl.String}
+
+
+PART_RANK = {"own": 0, "below": 1, "mixed": 2, "unit": 3}   # inner to outer within a unit
+NODE_KEYS = ["survey", "wave", "family", "unit_id", "part", "tag"]
+
+
+def place(figures: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each figure's family and part (pipeline/anonymity.py), and the nodes: figures with the
+    same placement cover the same (respondent, value) pairs and are one node. Returns
+    (figures with family, part, node; nodes with their n)."""
+    part = (pl.when(pl.col("n") <= 0).then(None)
+            .when(pl.col("n") <= pl.col("n_own")).then(pl.lit("own"))
+            .when(pl.col("n_own") == 0).then(pl.lit("below"))
+            .when(pl.col("own_measure") == pl.col("below_measure")).then(pl.lit("unit"))
+            .otherwise(pl.lit("mixed")))
+    placed = figures.with_columns(part=part).with_columns(
+        family=pl.when(pl.col("part") == "own").then("own_measure")
+        .when(pl.col("part").is_not_null()).then("below_measure"),
+        tag=pl.when(pl.col("part") == "mixed").then("own_measure").otherwise(pl.lit("")))
+    nodes = (placed.filter(pl.col("part").is_not_null())
+             .group_by(NODE_KEYS, maintain_order=True)
+             .agg(pl.col("n").first(), n_differ=pl.col("n").n_unique() > 1)
+             .with_row_index("node").with_columns(pl.col("node").cast(pl.Int64)))
+    if nodes["n_differ"].any():
+        raise RuntimeError("figures with the same placement differ in n: the families are inconsistent")
+    return placed.join(nodes.select(*NODE_KEYS, "node"), on=NODE_KEYS, how="left"), nodes.drop("n_differ")
+
+
+def ancestors(units: pl.DataFrame) -> pl.DataFrame:
+    """survey, wave, unit_id, ancestor_id, depth (1 = parent) from each wave's parent links."""
+    links = units.select(pl.col("survey", "wave", "unit_id", "parent_id").cast(pl.String))
+    level = links.filter(pl.col("parent_id").is_not_null()).select(
+        "survey", "wave", "unit_id", pl.col("parent_id").alias("ancestor_id"), pl.lit(1).alias("depth"))
+    out = []
+    while level.height and len(out) < 100:            # organisation.py rejects cycles; 100 levels is a guard
+        out.append(level)
+        level = (level.join(links, left_on=["survey", "wave", "ancestor_id"], right_on=["survey", "wave", "unit_id"])
+                 .filter(pl.col("parent_id").is_not_null())
+                 .select("survey", "wave", "unit_id", pl.col("parent_id").alias("ancestor_id"), pl.col("depth") + 1))
+    return pl.concat(out) if out else level
+
+
+def nest(nodes: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
+    """Each node's parent: the next node of its family that covers it. At its own unit an own
+    node is covered by the unit node; below < mixed < unit cover each other in that order;
+    past those, the innermost covering node (not own) of the nearest unit above that has one."""
+    family_unit = ["survey", "wave", "family", "unit_id"]
+    ranked = nodes.with_columns(rank=pl.col("part").replace_strict(PART_RANK)).sort(*family_unit, "rank", "tag")
+    cover = ranked.filter(pl.col("part") != "own").with_columns(next=pl.col("node").shift(-1).over(family_unit))
+    innermost = cover.group_by(family_unit).agg(pl.col("node").first().alias("innermost"))
+    whole = ranked.filter(pl.col("part") == "unit").select(*family_unit, pl.col("node").alias("whole"))
+    up = (nodes.select(family_unit).unique()
+          .join(ancestors(units), on=["survey", "wave", "unit_id"])
+          .join(innermost.rename({"unit_id": "ancestor_id"}), on=["survey", "wave", "family", "ancestor_id"])
+          .group_by(family_unit).agg(pl.col("innermost").sort_by("depth").first().alias("up")))
+    return (ranked.join(cover.select("node", "next"), on="node", how="left")
+            .join(whole, on=family_unit, how="left").join(up, on=family_unit, how="left")
+            .with_columns(parent_node=pl.when(pl.col("part") == "own").then(pl.coalesce("whole", "up"))
+                          .otherwise(pl.coalesce("next", "up")))
+            .select("node", *NODE_KEYS, "n", "parent_node"))
+
+
+def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
+           together: bool = False) -> pl.DataFrame:
+    """Decide every figure. figures: figure, survey, wave, unit_id, key, n, n_own, own_measure,
+    below_measure (int_figures); units: survey, wave, unit_id, parent_id (the tree per wave).
+    Returns one row per figure, in the order given."""
+    placed, nodes = place(figures)
+    nodes = nest(nodes, units)
+    families = []
+    for (survey, _, _), g in nodes.group_by(["survey", "wave", "family"], maintain_order=True):
+        ids = g["node"].to_list()
+        families.append((survey, ids, dict(zip(ids, g["parent_node"].to_list())), dict(zip(ids, g["n"].to_list())),
+                         {i for i, part in zip(ids, g["part"].to_list()) if part in SUBTRACTABLE}))
+    unit_of = dict(zip(nodes["node"].to_list(), zip(nodes["survey"], nodes["wave"], nodes["unit_id"])))
+
+    hidden: dict[int, str] = {}                 # node -> the first rule that hid it
+    forced_units: set[tuple] = set()            # (survey, wave, unit) whose figures are hidden together
+    while True:
+        for survey, ids, parents, n, subtractable in families:
+            forced = {i for i in ids if unit_of[i] in forced_units}
+            primary, secondary = suppress(parents, n, minimum[survey], subtractable=subtractable, forced=forced)
+            for rule, found in (("together", forced), ("primary", primary), ("complementary", secondary)):
+                for i in found:
+                    hidden.setdefault(i, rule)
+        units_hidden = {unit_of[i] for i in hidden}
+        if not together or units_hidden <= forced_units:
+            break
+        forced_units |= units_hidden
+
+    rules = pl.DataFrame({"node": list(hidden), "node_rule": list(hidden.values())},
+                         schema={"node": pl.Int64, "node_rule": pl.String})
+    small = pl.col("n") < pl.col("survey").replace_strict(minimum, return_dtype=pl.Int64)
+    return (placed.join(nodes.select("node", "parent_node"), on="node", how="left")
+            .join(rules, on="node", how="left")
+            .with_columns(rule=pl.when(pl.col("node").is_null() | small).then(pl.lit("primary"))
+                          .otherwise(pl.col("node_rule")))
+            .select("figure", "survey", "wave", "unit_id", "key", "family", "part", "node", "parent_node",
+                    shown=pl.col("rule").is_null(), rule="rule")
+            .cast(DECISION_SCHEMA))
+
+
+def decide_lineage(stitched: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFrame:
+    """Stitched trend figures. stitched: survey, wave, unit_id, key (competency), n, one row per
+    predecessor with `predecessor_id` and `same_role` (its own figure is scored at the unit's
+    role). Shown only when every predecessor's own figure is shown."""
+    own = decisions.filter(pl.col("figure") == "competency_score").select(
+        "survey", "wave", pl.col("unit_id").alias("predecessor_id"), "key", pl.col("shown").alias("predecessor_shown"))
+    verdict = (stitched.join(own, on=["survey", "wave", "predecessor_id", "key"], how="left")
+               .group_by("survey", "wave", "unit_id", "key")
+               .agg((pl.col("same_role").fill_null(False) & pl.col("predecessor_shown").fill_null(False)).all()
+                    .alias("shown")))
+    return verdict.select(
+        pl.lit("stitched_score").alias("figure"), "survey", "wave", "unit_id", "key",
+        pl.lit(None, pl.String).alias("family"), pl.lit(None, pl.String).alias("part"),
+        pl.lit(None, pl.Int64).alias("node"), pl.lit(None, pl.Int64).alias("parent_node"), "shown",
+        pl.when(pl.col("shown")).then(None).otherwise(pl.lit("lineage")).alias("rule")).cast(DECISION_SCHEMA)
+
+
+STITCHED_SQL = """
+    select s.survey, s.wave, s.unit_id, s.competency as key, s.n, l.predecessor_id, p.role = s.role as same_role
+    from int_competency_scores as s
+    join dim_unit_lineage as l using (unit_id)
+    left join int_competency_scores as p
+        on p.source = 'own' and p.survey = s.survey and p.wave = s.wave
+       and p.unit_id = l.predecessor_id and p.competency = s.competency
+    where s.source = 'predecessors'"""
+
+
+def decide_all(con: duckdb.DuckDBPyConnection, together: bool = False) -> pl.DataFrame:
+    """Read the private figures and decide every one of them (writes nothing)."""
+    figures = con.sql("select * from int_figures order by figure, survey, wave, unit_id, key").pl()
+    units = con.sql("select survey, wave, unit_id, parent_id from dim_unit_wave").pl()
+    minimum = dict(con.execute("select survey, min_group_size from dim_survey").fetchall())
+    decisions = decide(figures, units, minimum, together)
+    return pl.concat([decisions, decide_lineage(con.sql(STITCHED_SQL).pl(), decisions)])
+
+
+def run(con: duckdb.DuckDBPyConnection, together: bool = False) -> pl.DataFrame:
+    """The stage: decide every figure and write `disclosure`. Returns the decisions."""
+    decisions = decide_all(con, together)
+    con.register("_decisions", decisions)
+    con.execute("create or replace table disclosure as select * from _decisions")
+    con.unregister("_decisions")
+    return decisions
+
+
+PUBLISHED_SQL = """
+    select d.survey, d.node, d.parent_node, d.part, d.shown, p.n, p.anything
+    from disclosure as d
+    join (select distinct 'competency_score' as figure, survey, wave, unit_id, competency as key, n,
+                 coalesce(n, score, sd, ci_low, ci_high) is not null as anything
+          from mart_competency_scores
+          union all
+          select distinct 'item_mean', survey, wave, unit_id, item_code || '|' || scope, n,
+                 coalesce(n, mean) is not null
+          from mart_item_means
+          union all
+          select 'respondent_count', survey, wave, unit_id, '', respondents,
+                 coalesce(respondents, response_rate) is not null
+          from mart_response_rates) as p
+      using (figure, survey, wave, unit_id, key)
+    where d.node is not null"""
+
+
+def audit(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Check the published layer (reads only published tables): see `check`."""
+    minimum = dict(con.execute("select survey, min_group_size from dim_survey").fetchall())
+    return check(con.sql(PUBLISHED_SQL).pl(), minimum)
+
+
+def check(published: pl.DataFrame, minimum: dict[str, int]) -> dict[str, int]:
+    """published: survey, node, parent_node, part, shown, n, anything (whether any number is
+    published for the figure). Per family, every shown figure minus the nearest shown figures
+    below it must leave 0 or at least the minimum respondents; every shown figure has at least
+    the minimum; a hidden one has no number at all."""
+    small, blanked = 0, 0
+    for (survey,), part in published.group_by("survey"):
+        shown = part.filter(pl.col("shown"))
+        n = dict(shown.select("node", "n").unique().iter_rows())
+        parent = dict(part.select("node", "parent_node").unique().iter_rows())
+        subtractable = set(shown.filter(pl.col("part").is_in(list(SUBTRACTABLE)))["node"].to_list())
+        small += len(small_remainders(parent, n, set(n), subtractable, minimum[survey]))
+        small += sum(1 for v in n.values() if v is None or v < minimum[survey])
+        blanked += part.filter(~pl.col("shown") & pl.col("anything")).height
+    return {"figures_checked": published.filter(pl.col("shown")).height, "small_groups": small,
+            "hidden_with_figures": blanked}

@@ -1,0 +1,122 @@
+"""The suppression stage on a hand-made case: two role levels scored on the same items are one
+measure (the demo's unit 20029/20030 case in 2019), different items are not.
+
+K (Direktør) -> P (Leder af leder, 3 own respondents) -> A (Leder af medarbejder, 7).
+Serviceorienteret ledelse: Q1 and Q2 (area) for both roles, so P's score minus A's would be
+the exact mean of P's own 3 respondents. Kommunikation: Q2 (area) for both, plus Q3 about the
+nearest leader (direct) for A only, so A's respondents are valued on other items in A than in
+P, and subtracting the two isolates no one.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import statistics
+
+import duckdb
+import pytest
+
+from conftest import small_project
+from pipeline import disclosure
+from pipeline.disclosure import audit
+from pipeline.flow import build
+from pipeline.score import AnonymityBreach
+
+CODEBOOK = """survey: trivsel
+name: Trivselsmåling
+scales:
+  s5: {min: 1, max: 5, missing: {9: Ved ikke}}
+items:
+  - {code: Q1, scale: s5, text: "Vi yder god service"}
+  - {code: Q2, scale: s5, text: "Vi får god information"}
+  - {code: Q3, scale: s5, text: "Min leder lytter"}
+"""
+MAPPING = """trivsel:
+  Q1: [{competency: Serviceorienteret ledelse, roles: [Leder af medarbejder, Leder af leder], scope: area}]
+  Q2:
+    - {competency: Serviceorienteret ledelse, roles: [Leder af medarbejder, Leder af leder], scope: area}
+    - {competency: Kommunikation, roles: [Leder af medarbejder, Leder af leder], scope: area}
+  Q3: [{competency: Kommunikation, roles: [Leder af medarbejder], scope: direct}]
+"""
+ORG = """unit_id,unit_name,parent_id,level,leader_role,valid_from,valid_to
+K,Kommunen,,kommune,Direktør,2018-01-01,
+P,Afdelingen,K,afdeling,Leder af leder,2018-01-01,
+A,Enheden,P,enhed,Leder af medarbejder,2018-01-01,
+"""
+# respondent, unit, Q1, Q2, Q3
+ANSWERS = [("p1", "P", 5, 4, 3), ("p2", "P", 2, 2, 3), ("p3", "P", 4, 1, 3)] + [
+    (f"a{i}", "A", 1 + i % 5, 1 + (i * 2) % 5, 1 + (i * 3) % 5) for i in range(7)]
+
+
+def _service(q1: int, q2: int) -> float:   # Serviceorienteret ledelse: mean of Q1, Q2 on 0-100
+    return ((q1 - 1) * 25 + (q2 - 1) * 25) / 2
+
+
+def _build(tmp, **settings_changes) -> duckdb.DuckDBPyConnection:
+    lines = ["respondent_id,enhed,besvarelsesdato,Q1,Q2,Q3"] + [
+        f"{r},{u},2019-03-01,{q1},{q2},{q3}" for r, u, q1, q2, q3 in ANSWERS]
+    settings = small_project(tmp, CODEBOOK, MAPPING, {"organisation.csv": ORG, "trivsel 2019.csv": "\n".join(lines) + "\n"})
+    settings = dataclasses.replace(settings, **settings_changes)
+    build(settings)
+    return duckdb.connect(str(settings.warehouse), read_only=True)
+
+
+def _scores(con, competency: str) -> dict[str, tuple]:
+    return {u: (score, n, hidden) for u, score, n, hidden in con.execute(
+        "select unit_id, score, n, suppressed from competency_scores where competency = ?", [competency]).fetchall()}
+
+
+def test_two_role_levels_on_the_same_items_are_one_measure(tmp_path) -> None:
+    con = _build(tmp_path)
+    service = _scores(con, "Serviceorienteret ledelse")
+    rule = con.execute("select rule from disclosure where figure = 'competency_score' and unit_id = 'A' "
+                       "and key = 'Serviceorienteret ledelse'").fetchall()
+    result = audit(con)
+    con.close()
+    # P's score is shown, computed by hand over all 10 respondents ...
+    assert service["P"] == (pytest.approx(statistics.fmean(_service(q1, q2) for _, _, q1, q2, _ in ANSWERS)), 10, False)
+    # ... and A's (7 respondents, above the minimum) is hidden: 10 x P - 7 x A would be the
+    # exact mean of P's own 3 respondents. Role families showed both.
+    assert service["A"] == (None, None, True) and rule == [("complementary",)]
+    assert result["small_groups"] == 0
+
+
+def test_a_different_measure_is_not_hidden_for_nothing(tmp_path) -> None:
+    con = _build(tmp_path)
+    komm = _scores(con, "Kommunikation")
+    con.close()
+    # In A its respondents are valued on Q2 and Q3 (direct), in P on Q2 alone: no subtraction
+    # of the two isolates anyone, so both are shown.
+    assert komm["P"][1:] == (10, False) and komm["A"][1:] == (7, False)
+
+
+def test_hidden_together_hides_every_figure_of_the_unit_and_wave(tmp_path) -> None:
+    con = _build(tmp_path, hide_unit_together=True)
+    a = con.execute("select figure, key, shown, rule from disclosure where unit_id = 'A' order by figure, key").fetchall()
+    komm = _scores(con, "Kommunikation")
+    result = audit(con)
+    con.close()
+    assert a and not any(shown for _, _, shown, _ in a)
+    assert ("competency_score", "Kommunikation", False, "together") in a
+    assert komm["A"] == (None, None, True) and komm["P"][1:] == (10, False)
+    assert result["small_groups"] == 0
+
+
+def test_a_build_whose_published_figures_fail_the_audit_publishes_nothing(tmp_path, monkeypatch) -> None:
+    (tmp_path / "first").mkdir()
+    (tmp_path / "second").mkdir()
+    con = _build(tmp_path / "first")
+    con.close()
+    live = tmp_path / "first" / "warehouse" / "sammen.duckdb"
+    before = hashlib.sha256(live.read_bytes()).hexdigest()
+    # a stage that forgets the complementary rule: P and A are both shown, and the audit sees it
+    monkeypatch.setattr(disclosure, "suppress", lambda parent, n, minimum, **_: ({u for u in parent if n[u] < minimum}, set()))
+    lines = ["respondent_id,enhed,besvarelsesdato,Q1,Q2,Q3"] + [
+        f"{r},{u},2019-03-01,{q1},{q2},{q3}" for r, u, q1, q2, q3 in ANSWERS]
+    settings = small_project(tmp_path / "second", CODEBOOK, MAPPING,
+                             {"organisation.csv": ORG, "trivsel 2019.csv": "\n".join(lines) + "\n"})
+    settings = dataclasses.replace(settings, warehouse=live)
+    with pytest.raises(AnonymityBreach, match="grupper under minimum"):
+        build(settings)
+    assert hashlib.sha256(live.read_bytes()).hexdigest() == before
+    assert not list(live.parent.glob(".*building*"))
