@@ -180,6 +180,15 @@ def cmd_anonymity_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipeline.export import export_parquet
+    settings = load_settings(warehouse=args.warehouse)
+    rows = export_parquet(settings.warehouse, args.parquet)
+    console.print(f"{len(rows)} offentliggjorte tabeller skrevet som Parquet til {args.parquet} "
+                  f"({_num(sum(rows.values()))} rækker); partitioneret efter survey og wave, hvor de har dem.")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from dashboard.app import create_app
     settings = load_settings(warehouse=args.warehouse)
@@ -246,6 +255,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("anonymity-report", help="hvad skjules, hvert mål for sig eller enhedens tal samlet")
     p.add_argument("--warehouse", type=Path, default=None)
     p.set_defaults(func=cmd_anonymity_report)
+
+    p = sub.add_parser("export", help="skriv de offentliggjorte tabeller som Parquet (Power BI, Spark, Trino)")
+    p.add_argument("--parquet", type=Path, required=True, help="mappe, der erstattes af eksporten")
+    p.add_argument("--warehouse", type=Path, default=None)
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("users", help="administrér dashboardets brugere")
     p.add_argument("action", choices=["add", "list", "remove"])

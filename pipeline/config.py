@@ -24,6 +24,7 @@ class Settings:
     min_group_size: int = 5
     min_group_size_per_survey: dict[str, int] = field(default_factory=dict)
     hide_unit_together: bool = False
+    duckdb: dict[str, str | int] = field(default_factory=dict)   # memory_limit, threads, temp_directory
     key_env: str = "SAMMEN_PSEUDONYM_KEY"
     key_file: Path | None = None
 
@@ -39,12 +40,16 @@ def load_settings(path: Path | None = None, **overrides: Path | None) -> Setting
     paths = {k: (root / v) for k, v in cfg["paths"].items()}
     paths.update({k: Path(v) for k, v in overrides.items() if v is not None})
     anon = cfg.get("anonymity", {})
+    build = dict(cfg.get("duckdb") or {})
+    if "temp_directory" in build:
+        build["temp_directory"] = str(root / build["temp_directory"])
     pseudo = cfg.get("pseudonymisation", {})
     return Settings(
         root=root,
         min_group_size=int(anon.get("min_group_size", 5)),
         min_group_size_per_survey=dict(anon.get("per_survey") or {}),
         hide_unit_together=bool(anon.get("hide_unit_together", False)),
+        duckdb=build,
         key_env=pseudo.get("key_env", "SAMMEN_PSEUDONYM_KEY"),
         key_file=root / pseudo.get("key_file", "data/warehouse/.pseudonym_key"),
         **paths,

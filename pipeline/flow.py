@@ -201,7 +201,7 @@ def build(settings: Settings, step: Step = lambda _: None) -> BuildResult:
     sources["findings"] = findings_frame(findings)
     done("transform")
 
-    with building(settings.warehouse) as con:
+    with building(settings.warehouse, settings.duckdb) as con:
         step("Indlæser i DuckDB: staging, dimensioner og fakta")
         load(con, sources)
         done("load")

@@ -23,13 +23,18 @@ _MATERIALIZED = re.compile(r"--\s*materialized:\s*(view|table)")
 
 
 @contextmanager
-def building(target: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Yield a connection to a new warehouse file; on success it replaces `target`."""
+def building(target: Path, duckdb_config: dict[str, str | int] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a connection to a new warehouse file; on success it replaces `target`.
+    duckdb_config: DuckDB settings for the build (memory_limit, threads, temp_directory), so a
+    build spills to disk instead of exhausting the machine's memory."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
+    config = {k: str(v) for k, v in (duckdb_config or {}).items()}
+    if "temp_directory" in config:
+        Path(config["temp_directory"]).mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(tmp), config=config)
     try:
         yield con
         con.execute("CHECKPOINT")

@@ -12,7 +12,8 @@ def settings_for(tmp: Path, **paths: Path) -> Settings:
     base = load_settings()
     values = dict(root=tmp, raw=tmp / "raw", warehouse=tmp / "warehouse" / "sammen.duckdb",
                   framework=base.framework, instruments=base.instruments, mapping=base.mapping,
-                  columns=base.columns, key_file=tmp / "key")
+                  columns=base.columns, key_file=tmp / "key",
+                  duckdb={**base.duckdb, "temp_directory": str(tmp / "spill")})
     values.update(paths)
     return Settings(**values)
 

@@ -210,3 +210,16 @@ def test_mapping_report_lists_every_cell_and_flags_low_alpha(demo, capsys) -> No
     assert out.count("alfa under 0,7") == flagged + 1        # one per flagged row, plus that sentence
     assert all(r[5] == (r[4] is not None and r[4] < 0.7) for r in rows)
     assert all(f"{r[2]} af {r[3]}" in out for r in rows)
+
+
+def test_the_build_runs_duckdb_within_the_configured_limits(tmp_path: Path) -> None:
+    from pipeline.config import load_settings
+    from pipeline.warehouse import building
+    configured = load_settings().duckdb
+    assert {"memory_limit", "threads", "temp_directory"} <= set(configured)
+    limits = {"memory_limit": "700MB", "threads": 1, "temp_directory": str(tmp_path / "spill")}
+    with building(tmp_path / "w.duckdb", limits) as con:
+        got = con.execute("select current_setting('memory_limit'), current_setting('threads'), "
+                          "current_setting('temp_directory')").fetchone()
+    assert got[1] == 1 and got[2] == str(tmp_path / "spill") and (tmp_path / "spill").is_dir()
+    assert got[0].replace(" ", "") in {"667.5MiB", "700.0MB", "700MB"}
