@@ -203,3 +203,16 @@ def test_user_store_hashes_passwords(tmp_path) -> None:
     assert store.check("anna", "wrong") is None
     store.remove("anna")
     assert store.list() == []
+
+
+def test_rolleniveau_table_summarises_the_box_plot_by_hand() -> None:
+    from dashboard.pages.rolleniveau import summary
+    spread = pl.DataFrame({"unit_id": ["a", "b", "c", "d", "e"], "competency": ["K"] * 4 + ["P"],
+                           "score": [10.0, 20.0, 40.0, 80.0, 55.0]})
+    rows = summary(spread, ["P", "K"], "c").rows(named=True)
+    assert [r["Kompetence"] for r in rows] == ["P", "K"]              # the framework's order
+    k = rows[1]
+    # 10, 20, 40, 80: quartiles by linear interpolation at 0.75, 1.5, 2.25 -> 17.5, 30, 50
+    assert (k["Enheder"], k["Laveste"], k["25 %"], k["Median"], k["75 %"], k["Højeste"], k["Valgt enhed"]) == \
+        (4, 10, 18, 30, 50, 80, 40)
+    assert rows[0]["Valgt enhed"] is None and rows[0]["Median"] == 55

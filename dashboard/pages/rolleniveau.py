@@ -51,7 +51,23 @@ def register(app: dash.Dash, ctx: Context) -> None:
             spread = data(ctx, ctx.access(), survey, wave, role, unit or None)
         except Forbidden:
             return {}, ui.NO_ACCESS, "#"
-        fig = charts.spread(spread, ctx.warehouse.competencies(), unit, f"{role} · {wave}")
-        tab = spread.select(pl.col("unit_name").alias("Enhed"), pl.col("competency").alias("Kompetence"),
-                            pl.col("score").round(0).alias("Score"), pl.col("n").alias("Antal")).sort("Kompetence", "Enhed")
-        return fig, ui.details_table(tab, f"{role}, {wave}"), ui.href("excel", page=PAGE, survey=survey, wave=wave, role=role, unit=unit)
+        comps = ctx.warehouse.competencies()
+        fig = charts.spread(spread, comps, unit, f"{role} · {wave}")
+        return (fig, ui.details_table(summary(spread, comps, unit), f"{role}, {wave}: spredningen af enhedernes scorer"),
+                ui.href("excel", page=PAGE, survey=survey, wave=wave, role=role, unit=unit))
+
+
+def summary(spread: pl.DataFrame, competencies: list[str], highlight: str | None) -> pl.DataFrame:
+    """The box plot as a table: per competency the number of units, quartiles and range, and the
+    highlighted unit's score. (Every unit's score is in the Excel export; a page table with one row
+    per unit would hold tens of thousands of rows in a large kommune.)"""
+    q = pl.col("score")
+    return (spread.group_by("competency").agg(
+                pl.len().alias("Enheder"), q.min().round(0).alias("Laveste"), q.quantile(0.25, "linear").round(0).alias("25 %"),
+                q.median().round(0).alias("Median"), q.quantile(0.75, "linear").round(0).alias("75 %"),
+                q.max().round(0).alias("Højeste"),
+                q.filter(pl.col("unit_id") == highlight).first().round(0).alias("Valgt enhed"))
+            .with_columns(pl.col("competency").replace_strict(competencies, list(range(len(competencies))),
+                                                              default=len(competencies)).alias("_order"))
+            .sort("_order").select(pl.col("competency").alias("Kompetence"), "Enheder", "Laveste", "25 %",
+                                   "Median", "75 %", "Højeste", "Valgt enhed"))
