@@ -62,11 +62,13 @@ def summary(spread: pl.DataFrame, competencies: list[str], highlight: str | None
     highlighted unit's score. (Every unit's score is in the Excel export; a page table with one row
     per unit would hold tens of thousands of rows in a large kommune.)"""
     q = pl.col("score")
+
+    def whole(e: pl.Expr, name: str) -> pl.Expr:   # scores are shown as whole numbers, as on the chart
+        return e.round(0).cast(pl.Int64).alias(name)
     return (spread.group_by("competency").agg(
-                pl.len().alias("Enheder"), q.min().round(0).alias("Laveste"), q.quantile(0.25, "linear").round(0).alias("25 %"),
-                q.median().round(0).alias("Median"), q.quantile(0.75, "linear").round(0).alias("75 %"),
-                q.max().round(0).alias("Højeste"),
-                q.filter(pl.col("unit_id") == highlight).first().round(0).alias("Valgt enhed"))
+                pl.len().alias("Enheder"), whole(q.min(), "Laveste"), whole(q.quantile(0.25, "linear"), "25 %"),
+                whole(q.median(), "Median"), whole(q.quantile(0.75, "linear"), "75 %"), whole(q.max(), "Højeste"),
+                whole(q.filter(pl.col("unit_id") == highlight).first(), "Valgt enhed"))
             .with_columns(pl.col("competency").replace_strict(competencies, list(range(len(competencies))),
                                                               default=len(competencies)).alias("_order"))
             .sort("_order").select(pl.col("competency").alias("Kompetence"), "Enheder", "Laveste", "25 %",
