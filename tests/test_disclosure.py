@@ -52,11 +52,15 @@ def _service(q1: int, q2: int) -> float:   # Serviceorienteret ledelse: mean of 
     return ((q1 - 1) * 25 + (q2 - 1) * 25) / 2
 
 
-def _build(tmp, **settings_changes) -> duckdb.DuckDBPyConnection:
+def _project(tmp, **settings_changes):
     lines = ["respondent_id,enhed,besvarelsesdato,Q1,Q2,Q3"] + [
         f"{r},{u},2019-03-01,{q1},{q2},{q3}" for r, u, q1, q2, q3 in ANSWERS]
     settings = small_project(tmp, CODEBOOK, MAPPING, {"organisation.csv": ORG, "trivsel 2019.csv": "\n".join(lines) + "\n"})
-    settings = dataclasses.replace(settings, **settings_changes)
+    return dataclasses.replace(settings, **settings_changes)
+
+
+def _build(tmp, **settings_changes) -> duckdb.DuckDBPyConnection:
+    settings = _project(tmp, **settings_changes)
     build(settings)
     return duckdb.connect(str(settings.warehouse), read_only=True)
 
@@ -111,11 +115,7 @@ def test_a_build_whose_published_figures_fail_the_audit_publishes_nothing(tmp_pa
     before = hashlib.sha256(live.read_bytes()).hexdigest()
     # a stage that forgets the complementary rule: P and A are both shown, and the audit sees it
     monkeypatch.setattr(disclosure, "suppress", lambda parent, n, minimum, **_: ({u for u in parent if n[u] < minimum}, set()))
-    lines = ["respondent_id,enhed,besvarelsesdato,Q1,Q2,Q3"] + [
-        f"{r},{u},2019-03-01,{q1},{q2},{q3}" for r, u, q1, q2, q3 in ANSWERS]
-    settings = small_project(tmp_path / "second", CODEBOOK, MAPPING,
-                             {"organisation.csv": ORG, "trivsel 2019.csv": "\n".join(lines) + "\n"})
-    settings = dataclasses.replace(settings, warehouse=live)
+    settings = _project(tmp_path / "second", warehouse=live)
     with pytest.raises(AnonymityBreach, match="grupper under minimum"):
         build(settings)
     assert hashlib.sha256(live.read_bytes()).hexdigest() == before
