@@ -161,5 +161,9 @@ class Warehouse:
         return self.frame("select competency, role, n_items, n_behaviours, n_evidenced, without_evidence, alphas, "
                           "alpha_warning from mart_mapping_quality")
 
+    def disclosure_summary(self) -> pl.DataFrame:
+        return self.frame("select survey, wave, figure, figures, shown, hidden_primary, hidden_complementary, "
+                          "hidden_together, hidden_lineage from mart_disclosure_summary order by survey, wave, figure")
+
     def unmapped(self) -> pl.DataFrame:
         return self.frame("select survey, item_code, text, domain from mart_unmapped_items")

@@ -64,10 +64,6 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-FIGURE_NAMES = {"competency_score": "Kompetencescorer", "item_mean": "Spørgsmålsgennemsnit",
-                "respondent_count": "Antal besvarelser", "stitched_score": "Udvikling målt på forgængere"}
-
-
 def _num(x: int) -> str:
     return f"{x:,}".replace(",", ".")   # Danish thousands separator
 
@@ -78,6 +74,7 @@ def _pct(x: float) -> str:
 
 def print_anonymity(s: dict, settings) -> None:
     """The suppression stage's summary: figures hidden per kind and rule, and the audit."""
+    from pipeline.disclosure import FIGURE_NAMES
     limit = str(settings.min_group_size) if not settings.min_group_size_per_survey else "mindstegrænsen"
     console.print(f"Anonymitet (mindst {limit} besvarelser pr. gruppe; {s['families']} forskellige mål):")
     for figure, c in s["figures"].items():
@@ -160,6 +157,7 @@ def cmd_anonymity_report(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from pipeline import disclosure
+    from pipeline.disclosure import FIGURE_NAMES
     settings = load_settings(warehouse=args.warehouse)
     if not settings.warehouse.exists():
         raise SammenError(f"lageret findes ikke: {settings.warehouse} (kør først `sammen build`)")

@@ -26,6 +26,8 @@ DECISION_SCHEMA = {"figure": pl.String, "survey": pl.String, "wave": pl.String, 
                    "parent_node": pl.Int64, "shown": pl.Boolean, "rule": pl.String}
 
 
+FIGURE_NAMES = {"competency_score": "Kompetencescorer", "item_mean": "Spørgsmålsgennemsnit",   # for HR, in Danish
+                "respondent_count": "Antal besvarelser", "stitched_score": "Udvikling målt på forgængere"}
 PART_RANK = {"own": 0, "below": 1, "mixed": 2, "unit": 3}   # inner to outer within a unit
 NODE_KEYS = ["survey", "wave", "family", "unit_id", "part", "tag"]
 

@@ -216,3 +216,16 @@ def test_rolleniveau_table_summarises_the_box_plot_by_hand() -> None:
     assert (k["Enheder"], k["Laveste"], k["25 %"], k["Median"], k["75 %"], k["Højeste"], k["Valgt enhed"]) == \
         (4, 10, 18, 30, 50, 80, 40)
     assert rows[0]["Valgt enhed"] is None and rows[0]["Median"] == 55
+
+
+def test_kortlaegning_reports_what_the_suppression_stage_hid(site) -> None:
+    server, settings, _ = site
+    sheet = pl.read_excel(io.BytesIO(_client(server, "hr").get("/download/excel?page=kortlaegning").data),
+                          sheet_name="Anonymitet")
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    rules = dict(con.execute("select rule, count(*) from disclosure where rule is not null group by rule").fetchall())
+    total = con.execute("select count(*) from disclosure").fetchone()[0]
+    con.close()
+    assert sheet["figures"].sum() == total and rules["complementary"] > 0
+    assert (sheet["hidden_primary"].sum(), sheet["hidden_complementary"].sum()) == (rules["primary"], rules["complementary"])
+    assert "Kompetencescorer" in set(sheet["figure"])

@@ -9,6 +9,7 @@ from dashboard import charts
 from dashboard import components as ui
 from dashboard.access import Access, Forbidden
 from dashboard.context import Context
+from pipeline.disclosure import FIGURE_NAMES
 
 PAGE = "kortlaegning"
 MIN_ITEMS = 3   # fewer items than this in a competency x role cell is too little evidence
@@ -17,7 +18,9 @@ MIN_ITEMS = 3   # fewer items than this in a competency x role cell is too littl
 def data(ctx: Context, access: Access) -> dict[str, pl.DataFrame]:
     access.require(PAGE)
     return {"Kortlægning": ctx.warehouse.mapping(), "Dækning": ctx.warehouse.coverage(),
-            "Kvalitet": ctx.warehouse.mapping_quality(), "Ikke koblet": ctx.warehouse.unmapped()}
+            "Kvalitet": ctx.warehouse.mapping_quality(), "Ikke koblet": ctx.warehouse.unmapped(),
+            "Anonymitet": ctx.warehouse.disclosure_summary().with_columns(
+                pl.col("figure").replace_strict(FIGURE_NAMES, default=pl.col("figure")))}
 
 
 def layout(ctx: Context, access: Access) -> html.Div:
@@ -60,6 +63,15 @@ def register(app: dash.Dash, ctx: Context) -> None:
                 pl.col("without_evidence").alias("Uden evidens"), pl.col("alphas").alias("Cronbachs alfa"),
                 pl.when(pl.col("alpha_warning")).then(pl.lit("alfa under 0,7")).otherwise(pl.lit("")).alias("Advarsel")),
                 "Evidens og intern konsistens pr. kompetence og rolleniveau"),
+            html.H2("Skjulte tal"),
+            html.P("Hvor mange tal hver måling har, og hvor mange der er skjult: for få svar, så intet kan regnes ud ved "
+                   "at trække viste tal fra hinanden, fordi en forgængers tal var skjult, eller sammen med enhedens "
+                   "andre tal (hvis det er valgt). Antal tal – aldrig antal personer. Se docs/metode.md."),
+            ui.table(d["Anonymitet"].select(
+                pl.col("survey").alias("Måling"), pl.col("wave").alias("År"), pl.col("figure").alias("Tal"),
+                pl.col("figures").alias("I alt"), pl.col("shown").alias("Vist"), pl.col("hidden_primary").alias("For få svar"),
+                pl.col("hidden_complementary").alias("Kunne regnes ud"), pl.col("hidden_lineage").alias("Forgænger skjult"),
+                pl.col("hidden_together").alias("Sammen med enheden")), "Skjulte tal pr. måling og slags tal"),
             html.H2("Spørgsmål, der ikke er koblet"),
             ui.table(d["Ikke koblet"].select(pl.col("survey").alias("Måling"), pl.col("item_code").alias("Kode"),
                                              pl.col("text").alias("Spørgsmål")), "Spørgsmål uden kobling"),
