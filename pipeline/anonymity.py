@@ -19,9 +19,8 @@ a family f, a figure sits at one *part* of its unit:
   subtracted *from* (it is checked), but it is never exactly subtracted from anything.
 Each node's parent is the next node that covers it: at U, own < unit and below < mixed < unit;
 then the parent unit's nodes (below, mixed, unit) — placed and nested in pipeline/disclosure.py.
-Subtracting a node's nearest shown
-subtractable nodes below it isolates its *remainder*; the rule: every remainder is 0 or at
-least the minimum (complementary suppression).
+Subtracting a node's nearest shown subtractable nodes below it isolates its *remainder*; the
+rule: every remainder is 0 or at least the minimum (complementary suppression).
 
 Greedy, bottom-up: each shown node is settled after everything below it, by hiding the
 smallest shown subtractable node below it whose own remainder fills the gap, or, if there

@@ -51,7 +51,8 @@ def place(figures: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
              .with_row_index("node").with_columns(pl.col("node").cast(pl.Int64)))
     if nodes["n_differ"].any():
         raise RuntimeError("figures with the same placement differ in n: the families are inconsistent")
-    return placed.join(nodes.select(*NODE_KEYS, "node"), on=NODE_KEYS, how="left"), nodes.drop("n_differ")
+    return (placed.join(nodes.select(*NODE_KEYS, "node"), on=NODE_KEYS, how="left", maintain_order="left"),
+            nodes.drop("n_differ"))
 
 
 def ancestors(units: pl.DataFrame) -> pl.DataFrame:
@@ -81,8 +82,10 @@ def nest(nodes: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
           .join(ancestors(units), on=["survey", "wave", "unit_id"])
           .join(innermost.rename({"unit_id": "ancestor_id"}), on=["survey", "wave", "family", "ancestor_id"])
           .group_by(family_unit).agg(pl.col("innermost").sort_by("depth").first().alias("up")))
-    return (ranked.join(cover.select("node", "next"), on="node", how="left")
-            .join(whole, on=family_unit, how="left").join(up, on=family_unit, how="left")
+    # order kept: the greedy visits nodes in this order, so a rebuild decides the same way
+    return (ranked.join(cover.select("node", "next"), on="node", how="left", maintain_order="left")
+            .join(whole, on=family_unit, how="left", maintain_order="left")
+            .join(up, on=family_unit, how="left", maintain_order="left")
             .with_columns(parent_node=pl.when(pl.col("part") == "own").then(pl.coalesce("whole", "up"))
                           .otherwise(pl.coalesce("next", "up")))
             .select("node", *NODE_KEYS, "n", "parent_node"))
@@ -119,8 +122,8 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
     rules = pl.DataFrame({"node": list(hidden), "node_rule": list(hidden.values())},
                          schema={"node": pl.Int64, "node_rule": pl.String})
     small = pl.col("n") < pl.col("survey").replace_strict(minimum, return_dtype=pl.Int64)
-    return (placed.join(nodes.select("node", "parent_node"), on="node", how="left")
-            .join(rules, on="node", how="left")
+    return (placed.join(nodes.select("node", "parent_node"), on="node", how="left", maintain_order="left")
+            .join(rules, on="node", how="left", maintain_order="left")
             .with_columns(rule=pl.when(pl.col("node").is_null() | small).then(pl.lit("primary"))
                           .otherwise(pl.col("node_rule")))
             .select("figure", "survey", "wave", "unit_id", "key", "family", "part", "node", "parent_node",
