@@ -32,10 +32,14 @@ PART_RANK = {"own": 0, "below": 1, "mixed": 2, "unit": 3}   # inner to outer wit
 NODE_KEYS = ["survey", "wave", "family", "unit_id", "part", "tag"]
 
 
-def place(figures: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def place(figures: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Each figure's family and part (pipeline/anonymity.py), and the nodes: figures with the
-    same placement cover the same (respondent, value) pairs and are one node. Returns
-    (figures with family, part, node; nodes with their n)."""
+    same placement cover the same (respondent, value) pairs and are one node.
+
+    A mixed figure also adds its own part as a node twice, figure or not: in its own measure's
+    family (where an own figure of the unit may show it) and inside the mixed node (tagged), as
+    what subtracting it would take away. The two are one group, so they share one fate (`twins`).
+    Returns (figures with family, part, node; nodes with their n; twins: node pairs)."""
     part = (pl.when(pl.col("n") <= 0).then(None)
             .when(pl.col("n") <= pl.col("n_own")).then(pl.lit("own"))
             .when(pl.col("n_own") == 0).then(pl.lit("below"))
@@ -45,14 +49,27 @@ def place(figures: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         family=pl.when(pl.col("part") == "own").then("own_measure")
         .when(pl.col("part").is_not_null()).then("below_measure"),
         tag=pl.when(pl.col("part") == "mixed").then("own_measure").otherwise(pl.lit("")))
-    nodes = (placed.filter(pl.col("part").is_not_null())
-             .group_by(NODE_KEYS, maintain_order=True)
+    mixed = placed.filter(pl.col("part") == "mixed").select(
+        "survey", "wave", "unit_id", "own_measure", "below_measure", pl.col("n_own").alias("n"), part=pl.lit("own"))
+    twin_keys = mixed.select("survey", "wave", "unit_id", "own_measure", "below_measure").unique(maintain_order=True)
+    own_part = mixed.select("survey", "wave", pl.col("own_measure").alias("family"), "unit_id", "part", tag=pl.lit(""), n="n")
+    inside = mixed.select("survey", "wave", pl.col("below_measure").alias("family"), "unit_id", "part",
+                          pl.col("own_measure").alias("tag"), "n")
+    candidates = pl.concat([placed.filter(pl.col("part").is_not_null()).select(*NODE_KEYS, "n"), own_part, inside])
+    nodes = (candidates.group_by(NODE_KEYS, maintain_order=True)
              .agg(pl.col("n").first(), n_differ=pl.col("n").n_unique() > 1)
              .with_row_index("node").with_columns(pl.col("node").cast(pl.Int64)))
     if nodes["n_differ"].any():
         raise RuntimeError("figures with the same placement differ in n: the families are inconsistent")
-    return (placed.join(nodes.select(*NODE_KEYS, "node"), on=NODE_KEYS, how="left", maintain_order="left"),
-            nodes.drop("n_differ"))
+    node_of = nodes.select(*NODE_KEYS, "node")
+    twins = (twin_keys
+             .join(node_of.filter(pl.col("part") == "own", pl.col("tag") == ""),
+                   left_on=["survey", "wave", "own_measure", "unit_id"], right_on=["survey", "wave", "family", "unit_id"])
+             .join(node_of.filter(pl.col("part") == "own", pl.col("tag") != ""),
+                   left_on=["survey", "wave", "below_measure", "unit_id", "own_measure"],
+                   right_on=["survey", "wave", "family", "unit_id", "tag"], suffix="_inside")
+             .select("node", "node_inside"))
+    return (placed.join(node_of, on=NODE_KEYS, how="left", maintain_order="left"), nodes.drop("n_differ"), twins)
 
 
 def ancestors(units: pl.DataFrame) -> pl.DataFrame:
@@ -71,13 +88,14 @@ def ancestors(units: pl.DataFrame) -> pl.DataFrame:
 
 def nest(nodes: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
     """Each node's parent: the next node of its family that covers it. At its own unit an own
-    node is covered by the unit node; below < mixed < unit cover each other in that order;
+    node is covered by the mixed node it is the own part of (tagged), else by the unit node; below < mixed < unit cover each other in that order;
     past those, the innermost covering node (not own) of the nearest unit above that has one."""
     family_unit = ["survey", "wave", "family", "unit_id"]
     ranked = nodes.with_columns(rank=pl.col("part").replace_strict(PART_RANK)).sort(*family_unit, "rank", "tag")
     cover = ranked.filter(pl.col("part") != "own").with_columns(next=pl.col("node").shift(-1).over(family_unit))
     innermost = cover.group_by(family_unit).agg(pl.col("node").first().alias("innermost"))
     whole = ranked.filter(pl.col("part") == "unit").select(*family_unit, pl.col("node").alias("whole"))
+    mixed = ranked.filter(pl.col("part") == "mixed").select(*family_unit, "tag", pl.col("node").alias("mixed"))
     up = (nodes.select(family_unit).unique()
           .join(ancestors(units), on=["survey", "wave", "unit_id"])
           .join(innermost.rename({"unit_id": "ancestor_id"}), on=["survey", "wave", "family", "ancestor_id"])
@@ -86,7 +104,8 @@ def nest(nodes: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
     return (ranked.join(cover.select("node", "next"), on="node", how="left", maintain_order="left")
             .join(whole, on=family_unit, how="left", maintain_order="left")
             .join(up, on=family_unit, how="left", maintain_order="left")
-            .with_columns(parent_node=pl.when(pl.col("part") == "own").then(pl.coalesce("whole", "up"))
+            .join(mixed, on=[*family_unit, "tag"], how="left", maintain_order="left")
+            .with_columns(parent_node=pl.when(pl.col("part") == "own").then(pl.coalesce("mixed", "whole", "up"))
                           .otherwise(pl.coalesce("next", "up")))
             .select("node", *NODE_KEYS, "n", "parent_node"))
 
@@ -96,7 +115,7 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
     """Decide every figure. figures: figure, survey, wave, unit_id, key, n, n_own, own_measure,
     below_measure (int_figures); units: survey, wave, unit_id, parent_id (the tree per wave).
     Returns one row per figure, in the order given."""
-    placed, nodes = place(figures)
+    placed, nodes, twins = place(figures)
     nodes = nest(nodes, units)
     families = []
     for (survey, _, _), g in nodes.group_by(["survey", "wave", "family"], maintain_order=True):
@@ -104,20 +123,27 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
         families.append((survey, ids, dict(zip(ids, g["parent_node"].to_list())), dict(zip(ids, g["n"].to_list())),
                          {i for i, part in zip(ids, g["part"].to_list()) if part in SUBTRACTABLE}))
     unit_of = dict(zip(nodes["node"].to_list(), zip(nodes["survey"], nodes["wave"], nodes["unit_id"])))
+    pairs = [(a, b) for a, b in twins.iter_rows()] + [(b, a) for a, b in twins.iter_rows()]
 
-    hidden: dict[int, str] = {}                 # node -> the first rule that hid it
     forced_units: set[tuple] = set()            # (survey, wave, unit) whose figures are hidden together
+    forced_twins: set[int] = set()              # nodes hidden because their twin is
     while True:
+        hidden: dict[int, str] = {}             # node -> the first rule that hid it
         for survey, ids, parents, n, subtractable in families:
-            forced = {i for i in ids if unit_of[i] in forced_units}
-            primary, secondary = suppress(parents, n, minimum[survey], subtractable=subtractable, forced=forced)
-            for rule, found in (("together", forced), ("primary", primary), ("complementary", secondary)):
+            together_here = {i for i in ids if unit_of[i] in forced_units}
+            twins_here = {i for i in ids if i in forced_twins}
+            primary, secondary = suppress(parents, n, minimum[survey], subtractable=subtractable,
+                                          forced=together_here | twins_here)
+            for rule, found in (("together", together_here), ("primary", primary),
+                                ("complementary", secondary | twins_here)):
                 for i in found:
                     hidden.setdefault(i, rule)
-        units_hidden = {unit_of[i] for i in hidden}
-        if not together or units_hidden <= forced_units:
+        units_hidden = {unit_of[i] for i in hidden} if together else set()
+        twins_hidden = {b for a, b in pairs if a in hidden and b not in hidden}
+        if units_hidden <= forced_units and not twins_hidden:
             break
         forced_units |= units_hidden
+        forced_twins |= twins_hidden
 
     rules = pl.DataFrame({"node": list(hidden), "node_rule": list(hidden.values())},
                          schema={"node": pl.Int64, "node_rule": pl.String})

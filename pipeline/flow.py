@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -19,13 +19,13 @@ from pipeline.config import Settings, pseudonym_key
 from pipeline.errors import ConfigError, SammenError
 from pipeline.framework import Framework, load_framework
 from pipeline.instruments import Instrument, items_frame, load_instruments
-from pipeline.load import load
+from pipeline.load import Parts, Source, load
 from pipeline.mapping import Mapping, load_mapping
 from pipeline.organisation import (FILE_NAME, HEADCOUNT_FILE, LINEAGE_FILE, read_headcount, read_lineage,
                                    read_organisation, units_at)
 from pipeline.read import Export, list_exports, read_export
 from pipeline.score import score, t_quantiles
-from pipeline.validate import Finding, bad_cell_findings, plan_findings, validate_values
+from pipeline.validate import Finding, ValueCheck, bad_cell_findings, plan_findings, validate_values
 from pipeline.warehouse import building
 from pipeline.yamlfile import load_yaml
 
@@ -86,7 +86,7 @@ def load_configuration(settings: Settings) -> Configuration:
 
 
 def prepare(export: Export, cfg: Configuration) -> tuple[Prepared | None, list[Finding]]:
-    """Recognise, type and validate one export."""
+    """Recognise and type one export; its values are judged with all the others' (validate_all)."""
     file = export.path.name
     plan = tf.plan_columns(export.frame.columns, cfg.aliases, cfg.instruments)
     findings = plan_findings(file, plan, {s: i.name for s, i in cfg.instruments.items()})
@@ -97,11 +97,17 @@ def prepare(export: Export, cfg: Configuration) -> tuple[Prepared | None, list[F
     if typed["answered_at"].drop_nulls().is_empty():
         return None, findings + [Finding(file, "ingen rækker med en læsbar besvarelsesdato", column="answered_at")]
     wave, wave_date = tf.wave_of(typed)
-    known = units_at(cfg.units, wave_date)["unit_id"].to_list()
-    reported = {(f.row, f.column) for f in findings}   # an unreadable date is not also "missing"
-    findings += [f for f in validate_values(file, typed, plan, cfg.instruments[plan.survey], known, f"{wave_date:%Y-%m-%d}")
-                 if (f.row, f.column) not in reported]
-    return Prepared(export, plan, typed, wave, wave_date), findings
+    return Prepared(replace(export, frame=pl.DataFrame()), plan, typed, wave, wave_date), findings   # text freed
+
+
+def validate_all(prepared: list[Prepared], findings: list[Finding], cfg: Configuration) -> list[Finding]:
+    """The values of every typed export, judged in one great-expectations run; a cell already
+    reported as unreadable (an unreadable date) is not reported again as missing."""
+    checks = [ValueCheck(p.export.path.name, p.typed, p.plan, cfg.instruments[p.plan.survey],
+                         units_at(cfg.units, p.wave_date)["unit_id"].to_list(), f"{p.wave_date:%Y-%m-%d}")
+              for p in prepared]
+    reported = {(f.file, f.row, f.column) for f in findings}
+    return [f for f in validate_values(checks) if (f.file, f.row, f.column) not in reported]
 
 
 def cross_file_findings(prepared: list[Prepared]) -> list[Finding]:
@@ -118,27 +124,33 @@ def cross_file_findings(prepared: list[Prepared]) -> list[Finding]:
             for r in clashes.iter_rows(named=True)]
 
 
-def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, settings: Settings) -> dict[str, pl.DataFrame]:
-    """The source tables of the warehouse, from the validated exports and the configuration."""
-    answers, components, alphas, waves, wave_items = [], [], [], [], []
-    for p in prepared:
+def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, settings: Settings) -> dict[str, Source]:
+    """The source tables of the warehouse, from the validated exports and the configuration.
+    Respondent-level tables come as one frame per export (loaded in turn, never concatenated
+    in memory); competency scores leave this step as sums per unit, ready to add up the tree."""
+    answers, item_scores, score_sums, item_sums, alphas, waves, wave_items = [], [], [], [], [], [], []
+    while prepared:
+        p = prepared.pop(0)   # each export's frames are freed once transformed
         survey, instrument = p.plan.survey, cfg.instruments[p.plan.survey]
         typed = tf.pseudonymise(p.typed, key, survey, p.wave)
-        typed = typed.with_columns(survey=pl.lit(survey), wave=pl.lit(p.wave))
-        meta = typed.select("survey", "wave", "respondent_key", "unit_id")
-        answers.append(typed)
+        ids = typed.select(survey=pl.lit(survey), wave=pl.lit(p.wave), respondent_key="respondent_key")
+        answers.append(pl.concat([ids, typed.drop("respondent_key")], how="horizontal"))
+        scores = tf.item_scores(typed, instrument, p.plan.items)
+        item_scores.append(pl.concat([ids, scores], how="horizontal"))
+        in_wave = pl.lit(survey).alias("survey"), pl.lit(p.wave).alias("wave")
+        item_sums.append(tf.unit_item_sums(typed["unit_id"], scores).select(*in_wave, pl.all()))
         links = cfg.mapping.links.filter(pl.col("survey") == survey)
-        if links.height:
-            scores = tf.item_scores(typed, instrument, p.plan.items)
-            components.append(tf.respondent_components(scores, meta, links))
-            alphas.append(tf.cronbach_alpha(scores, links, survey, p.wave))
+        respondent = tf.respondent_scores(scores, links)
+        score_sums.append(tf.unit_score_sums(typed["unit_id"], respondent).select(*in_wave, pl.all()))
+        alphas.append(tf.cronbach_alpha(scores, links, survey, p.wave))
         waves.append({"survey": survey, "wave": p.wave, "wave_date": p.wave_date, "source_file": p.export.path.name,
                       "source_format": p.export.fmt, "n_rows": p.typed.height})
         wave_items += [{"survey": survey, "wave": p.wave, "item_code": c} for c in p.plan.items]
     all_items = [c for ins in cfg.instruments.values() for c in ins.items]
-    answer_schema = {"survey": pl.String, "wave": pl.String, "respondent_key": pl.String, "unit_id": pl.String,
-                     "answered_at": pl.Date, **{c: pl.String for c in tf.BACKGROUND}, **{c: pl.Float64 for c in all_items}}
-    empty_answers = pl.DataFrame(schema=answer_schema)
+    ids = {"survey": pl.String, "wave": pl.String, "respondent_key": pl.String}
+    answer_schema = {**ids, "unit_id": pl.String, "answered_at": pl.Date, **{c: pl.String for c in tf.BACKGROUND},
+                     **{c: pl.Float64 for c in all_items}}
+    in_wave = {"survey": pl.String, "wave": pl.String}
     return {
         "framework": cfg.framework.behaviours,
         "competencies": pl.DataFrame({"competency": cfg.framework.competencies,
@@ -155,9 +167,11 @@ def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, sett
         "waves": pl.DataFrame(waves, schema={"survey": pl.String, "wave": pl.String, "wave_date": pl.Date,
                                              "source_file": pl.String, "source_format": pl.String, "n_rows": pl.Int64}),
         "wave_items": pl.DataFrame(wave_items, schema={"survey": pl.String, "wave": pl.String, "item_code": pl.String}),
-        "answers": pl.concat([empty_answers, *answers], how="diagonal_relaxed").select(list(answer_schema)),
-        "respondent_components": pl.concat(components) if components else pl.DataFrame(schema=tf.COMPONENT_SCHEMA),
-        "mapping_alpha": pl.concat(alphas) if alphas else pl.DataFrame(schema=tf.ALPHA_SCHEMA),
+        "answers": Parts(pl.DataFrame(schema=answer_schema), answers),
+        "item_scores": Parts(pl.DataFrame(schema={**ids, **{c: pl.Float64 for c in all_items}}), item_scores),
+        "unit_item_sums": pl.concat([pl.DataFrame(schema={**in_wave, **tf.ITEM_SUM_SCHEMA}), *item_sums]),
+        "unit_score_sums": pl.concat([pl.DataFrame(schema={**in_wave, **tf.SUM_SCHEMA}), *score_sums]),
+        "mapping_alpha": pl.concat([pl.DataFrame(schema=tf.ALPHA_SCHEMA), *alphas]),
         "t_quantiles": t_quantiles(),
     }
 
@@ -186,12 +200,12 @@ def build(settings: Settings, step: Step = lambda _: None) -> BuildResult:
 
     step(f"Kontrollerer {len(exports)} filer (great-expectations)")
     prepared, findings = [], []
-    for export in exports:
-        p, f = prepare(export, cfg)
+    while exports:
+        p, f = prepare(exports.pop(0), cfg)
         findings += f
         if p is not None:
             prepared.append(p)
-    findings += cross_file_findings(prepared)
+    findings += validate_all(prepared, findings, cfg) + cross_file_findings(prepared)
     if any(f.error for f in findings):
         raise ValidationFailed(findings)
     done("validate")
@@ -202,10 +216,10 @@ def build(settings: Settings, step: Step = lambda _: None) -> BuildResult:
     done("transform")
 
     with building(settings.warehouse, settings.duckdb) as con:
-        step("Indlæser i DuckDB: staging, dimensioner og fakta")
+        step("Indlæser kildetabellerne i DuckDB")
         load(con, sources)
         done("load")
-        step("Beregner kompetencescorer og anonymitet")
+        step("Bygger dimensioner og fakta, kompetencescorer og anonymitet")
         suppression = score(con, settings.hide_unit_together)
         done("score")
     return BuildResult(settings.warehouse, findings, timings, suppression)

@@ -1,17 +1,32 @@
-"""Load step: source tables from the pipeline's frames, then staging, dimensions and facts."""
+"""Load step: the pipeline's frames become the warehouse's `src_` tables (the only tables
+Python writes). Staging, dimensions and facts are built from them by the score step's models."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import duckdb
 import polars as pl
 
-from pipeline.warehouse import run_models
+
+@dataclass
+class Parts:
+    """A table delivered in parts (one per export): created from `schema`, each part appended by
+    column name (a part lacks the items its survey does not ask), then released."""
+    schema: pl.DataFrame
+    frames: list[pl.DataFrame]
 
 
-def load(con: duckdb.DuckDBPyConnection, sources: dict[str, pl.DataFrame]) -> list[str]:
-    """Write each frame as a `src_` table (the only tables Python writes), then build
-    the staging views and the dim_/fct_ tables from them."""
-    for name, frame in sources.items():
-        con.register("_frame", frame)
+Source = pl.DataFrame | Parts
+
+
+def load(con: duckdb.DuckDBPyConnection, sources: dict[str, Source]) -> None:
+    """Write each source as table `src_<name>`."""
+    for name, source in sources.items():
+        first, rest = (source.schema, source.frames) if isinstance(source, Parts) else (source, [])
+        con.register("_frame", first)
         con.execute(f"CREATE OR REPLACE TABLE src_{name} AS SELECT * FROM _frame")
         con.unregister("_frame")
-    return run_models(con, ["staging", "core"])
+        while rest:
+            con.register("_frame", rest.pop(0))
+            con.execute(f"INSERT INTO src_{name} BY NAME SELECT * FROM _frame")
+            con.unregister("_frame")

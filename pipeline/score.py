@@ -1,5 +1,5 @@
-"""Score step: the private figures (models/intermediate, where the scoring method of
-docs/method.md is written in SQL), the suppression stage that decides what is published
+"""Score step: staging views, dimensions and facts over the loaded `src_` tables, the
+private figures (models/intermediate, where the roll-up of docs/method.md is written in SQL), the suppression stage that decides what is published
 (pipeline/disclosure.py), then the published marts and analyst views, and an audit of them.
 t_quantiles() is the reference table the intervals use."""
 from __future__ import annotations
@@ -27,9 +27,9 @@ class AnonymityBreach(SammenError):
 
 
 def score(con: duckdb.DuckDBPyConnection, hide_unit_together: bool = False) -> dict:
-    """Build the private figures, decide what is shown, build the published marts and views,
+    """Build the staging views, dimensions, facts and private figures, decide what is shown, build the published marts and views,
     and audit them. Returns the figures hidden per kind and rule, and the audit's result."""
-    run_models(con, ["intermediate"])
+    run_models(con, ["staging", "core", "intermediate"])
     decisions = disclosure.run(con, hide_unit_together)
     run_models(con, ["marts", "views"])
     result = disclosure.audit(con)

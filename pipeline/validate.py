@@ -67,23 +67,64 @@ def bad_cell_findings(file: str, bad: pl.DataFrame) -> list[Finding]:
     ]
 
 
-def _suite(plan: ColumnPlan, instrument: Instrument, known_units: list[str]) -> gx.ExpectationSuite:
-    suite = gx.ExpectationSuite(name="export")
-    E = gx.expectations
-    for col in ("respondent_id", "unit_id", "answered_at"):
-        suite.add_expectation(E.ExpectColumnValuesToNotBeNull(column=col))
-    suite.add_expectation(E.ExpectColumnValuesToBeUnique(column="respondent_id"))
-    suite.add_expectation(E.ExpectColumnValuesToBeInSet(column="unit_id", value_set=known_units))
-    for code in plan.items:
-        suite.add_expectation(E.ExpectColumnValuesToBeInSet(
-            column=code, value_set=[float(c) for c in instrument.items[code].allowed_codes]))
+@dataclass(frozen=True)
+class ValueCheck:
+    """One typed export and what its values must be."""
+    file: str
+    typed: pl.DataFrame
+    plan: ColumnPlan
+    instrument: Instrument
+    known_units: list[str]
+    wave_date: str
+
+
+MISSING, PRESENT = "", "present"
+
+
+def _classes(typed: pl.DataFrame, items: list[str]) -> dict[str, pl.Expr]:
+    """Per checked column, the class of each cell that the rules judge: the value itself, or
+    for the respondent id how often it occurs, for the date whether it is there; '' = missing."""
+    rid = pl.col("respondent_id")
+    return {
+        "respondent_id": pl.when(rid.is_null()).then(pl.lit(MISSING)).otherwise(pl.len().over("respondent_id").cast(pl.String)),
+        "unit_id": pl.col("unit_id").fill_null(MISSING),
+        "answered_at": pl.when(pl.col("answered_at").is_null()).then(pl.lit(MISSING)).otherwise(pl.lit(PRESENT)),
+        **{c: pl.col(c).cast(pl.String).fill_null(MISSING) for c in items},   # a skipped item is allowed
+    }
+
+
+def profile(index: int, check: ValueCheck) -> pl.DataFrame:
+    """Every distinct (column, class) of one export, with its first row and its count: complete,
+    not a sample, and small (a few rows per item, one per unit), so great-expectations judges
+    every cell of every export in one run instead of holding them all in pandas."""
+    classes = check.typed.select(**_classes(check.typed, check.plan.items)).with_row_index("row")
+    return pl.concat([
+        classes.group_by(pl.col(c).alias("value")).agg(pl.col("row").min().alias("first_row"), pl.len().alias("cells"))
+        .select(pl.lit(f"{index}:{c}").alias("check"), "value", "first_row", "cells")
+        for c in classes.columns if c != "row"])
+
+
+def allowed(index: int, check: ValueCheck) -> list[tuple[str, str]]:
+    """The (column, class) pairs the rules allow: ids once, a date, a known unit, an answer code."""
+    pairs = [(f"{index}:respondent_id", "1"), (f"{index}:answered_at", PRESENT)]
+    pairs += [(f"{index}:unit_id", u) for u in check.known_units]
+    for code in check.plan.items:
+        codes = pl.Series([float(c) for c in check.instrument.items[code].allowed_codes]).cast(pl.String)
+        pairs += [(f"{index}:{code}", v) for v in [MISSING, *codes]]
+    return pairs
+
+
+def _suite(pairs: list[tuple[str, str]]) -> gx.ExpectationSuite:
+    suite = gx.ExpectationSuite(name="exports")
+    suite.add_expectation(gx.expectations.ExpectColumnPairValuesToBeInSet(
+        column_A="check", column_B="value", value_pairs_set=pairs, ignore_row_if="neither"))
     return suite
 
 
-def _message(kind: str, column: str, instrument: Instrument, wave_date: str) -> str:
-    if kind == "expect_column_values_to_not_be_null":
+def _message(column: str, value: str, instrument: Instrument, wave_date: str) -> str:
+    if value == MISSING:
         return f"{_KEY_NAMES.get(column, column)} mangler"
-    if kind == "expect_column_values_to_be_unique":
+    if column == "respondent_id":
         return "samme respondent-id står flere gange i filen (én besvarelse pr. respondent og måling)"
     if column == "unit_id":
         return f"enhedskoden findes ikke i organisationen pr. {wave_date}"
@@ -97,23 +138,32 @@ def _context() -> gx.data_context.AbstractDataContext:
     return context
 
 
-def validate_values(file: str, typed: pl.DataFrame, plan: ColumnPlan, instrument: Instrument,
-                    known_units: list[str], wave_date: str) -> list[Finding]:
-    """Run the expectation suite on one export; one finding per offending cell."""
+def validate_values(checks: list[ValueCheck]) -> list[Finding]:
+    """Judge every export's values with great-expectations, in one run over their profiles;
+    one finding per offending cell."""
+    if not checks:
+        return []
+    profiles = pl.concat([profile(i, c) for i, c in enumerate(checks)])
+    pairs = [p for i, c in enumerate(checks) for p in allowed(i, c)]
     source = _context().data_sources.add_or_update_pandas("exports")
-    asset = source.add_dataframe_asset(f"{file}-{uuid.uuid4().hex[:8]}")
-    batch = asset.add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": typed.to_pandas()})
-    result = batch.validate(_suite(plan, instrument, known_units), result_format={"result_format": "COMPLETE"})
+    asset = source.add_dataframe_asset(f"profiles-{uuid.uuid4().hex[:8]}")
+    batch = asset.add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": profiles.to_pandas()})
+    result = batch.validate(_suite(pairs), result_format={"result_format": "COMPLETE"})
     source.delete_asset(asset.name)
+    rejected = pl.DataFrame({"index": result.results[0].result.get("unexpected_index_list") or []}, schema={"index": pl.Int64})
+    bad = profiles.with_row_index("index").join(rejected.cast(pl.UInt32), on="index").sort("index")
     findings = []
-    for r in result.results:
-        if r.success:
-            continue
-        kind, column = r.expectation_config.type, r.expectation_config.kwargs["column"]
-        message = _message(kind, column, instrument, wave_date)
-        rows = r.result.get("unexpected_index_list") or []
-        values = r.result.get("unexpected_list") or [None] * len(rows)
-        for idx, value in zip(rows, values, strict=True):
-            shown = None if value is None else (str(int(value)) if isinstance(value, float) and value.is_integer() else str(value))
-            findings.append(Finding(file, message, row=int(idx) + HEADER_ROWS, column=column, value=shown))
-    return findings
+    for (check_id, value) in bad.select("check", "value").iter_rows():
+        index, column = check_id.split(":", 1)
+        check = checks[int(index)]
+        message = _message(column, value, check.instrument, check.wave_date)
+        cls = _classes(check.typed, check.plan.items)[column]
+        rows = check.typed.with_row_index("row").filter(cls == value).select("row", pl.col(column).cast(pl.String))
+        for row, shown in rows.iter_rows():
+            findings.append(Finding(check.file, message, row=row + HEADER_ROWS, column=column, value=_shown(shown)))
+    return sorted(findings, key=lambda f: (f.file, f.row, f.column))
+
+
+def _shown(value: str | None) -> str | None:
+    """An answer code as HR typed it: 7.0 -> '7'."""
+    return value[:-2] if value is not None and value.endswith(".0") else value

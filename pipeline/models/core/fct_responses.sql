@@ -1,25 +1,13 @@
 -- materialized: view
--- One row per respondent and asked item: the raw code and its 0-100 score
--- (docs/method.md §1). Kept as a view over the wide answers, so the warehouse
--- stores each answer once; the scoring path reads fct_respondent_components.
-with asked_answers as (
-    select a.*
-    from stg_answers as a
-    join dim_wave_item as wi using (survey, wave, item_code)
-),
-on_common_scale as (
-    select
-        a.survey, a.wave, a.unit_id, a.respondent_key, a.item_code, a.value,
-        case when a.value between i.scale_min and i.scale_max
-             then (a.value - i.scale_min) / (i.scale_max - i.scale_min) * 100 end as scaled,
-        i.reversed
-    from asked_answers as a
-    join dim_item as i using (survey, item_code)
-)
+-- One row per respondent and asked item: the raw code and its 0-100 score (docs/method.md §1,
+-- computed once by pipeline/transform.py). A view over the wide tables, so the warehouse stores
+-- each answer once; scoring reads the per-unit sums (fct_unit_competency_sums, fct_unit_item_sums).
 select
     -- keys
-    survey, wave, unit_id, respondent_key, item_code,
+    a.survey, a.wave, a.unit_id, a.respondent_key, a.item_code,
     -- measures
-    value,
-    case when reversed then 100 - scaled else scaled end as score
-from on_common_scale
+    a.value,
+    s.score
+from stg_answers as a
+join dim_wave_item as wi using (survey, wave, item_code)
+left join stg_item_scores as s using (survey, wave, respondent_key, item_code)

@@ -6,8 +6,9 @@
 --   "not measured" (no row);
 -- - 'predecessors': for a unit that replaced others (dim_unit_lineage), each wave before it
 --   existed, over the union of its predecessors' respondents at its own role.
--- Mean, SD and the 95 % t-interval are computed here once, from exact sums (a rebuild gives
--- the same bits).
+-- Sums per unit first (fct_unit_competency_sums), then up the tree: never one row per respondent
+-- per ancestor. Mean, SD and the 95 % t-interval are computed here once, from exact integer sums
+-- (a rebuild gives the same bits).
 with own_cells as (
     select distinct
         u.survey, u.wave, u.wave_date, u.unit_id, m.competency, u.leader_role as role
@@ -37,33 +38,41 @@ cells as (
     union all
     select *, 'predecessors' as source from stitched_cells
 ),
-members as (      -- the respondents behind each group, with their score
-    select survey, wave, unit_id, competency, 'own' as source, is_own_unit, score
-    from fct_respondent_scores
-    union all
-    select r.survey, r.wave, s.unit_id, s.competency, 'predecessors' as source, false as is_own_unit, r.score
-    from stitched_cells as s
-    join dim_unit_lineage as l on l.unit_id = s.unit_id
-    join fct_respondent_scores as r
-        on r.survey = s.survey and r.wave = s.wave and r.unit_id = l.predecessor_id
-       and r.competency = s.competency and r.role = s.role
+own_groups as (   -- sums add: the unit's own respondents (part 'own') and those of every unit below ('below')
+    select
+        c.survey, c.wave, c.unit_id, c.competency, c.role,
+        sum(s.n)                                 as n,
+        coalesce(sum(s.n) filter (where t.depth = 0), 0) as n_own,
+        sum(s.sum_score)                         as sum_score,
+        sum(s.sum_squares)                       as sum_squares
+    from own_cells as c
+    join dim_unit_tree as t
+        on t.survey = c.survey and t.wave = c.wave and t.ancestor_id = c.unit_id
+    join fct_unit_competency_sums as s
+        on s.survey = t.survey and s.wave = t.wave and s.unit_id = t.unit_id
+       and s.competency = c.competency and s.role = c.role
+       and s.part = case when t.depth = 0 then 'own' else 'below' end
+    group by all
 ),
 group_sums as (
-    select
-        survey, wave, unit_id, competency, source,
-        count(*)                            as n,
-        count(*) filter (where is_own_unit) as n_own,
-        sum(score)                          as sum_score,
-        sum(score * score)                  as sum_squares
-    from members
+    select survey, wave, unit_id, competency, 'own' as source, n, n_own, sum_score, sum_squares
+    from own_groups
+    union all
+    select s.survey, s.wave, s.unit_id, s.competency, 'predecessors' as source,
+           sum(g.n), 0, sum(g.sum_score), sum(g.sum_squares)
+    from stitched_cells as s
+    join dim_unit_lineage as l on l.unit_id = s.unit_id
+    join own_groups as g
+        on g.survey = s.survey and g.wave = s.wave and g.unit_id = l.predecessor_id
+       and g.competency = s.competency and g.role = s.role
     group by all
 ),
 group_stats as (
     select
         *,
-        sum_score::double / n as mean,
+        sum_score::double / n / 1e9 as mean,   -- scores are summed in integer 1e-9 points
         case when n > 1 then sqrt(greatest(
-            (sum_squares::double - sum_score::double * sum_score::double / n) / (n - 1), 0)) end as sd
+            (n * sum_squares - sum_score * sum_score)::double / (n * (n - 1)), 0)) / 1e9 end as sd
     from group_sums
 )
 select

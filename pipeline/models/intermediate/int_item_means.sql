@@ -10,13 +10,6 @@ with unit_items as (   -- the items mapped to the unit's leader's role and asked
     join dim_wave_item as asked
         on asked.survey = u.survey and asked.wave = u.wave and asked.item_code = m.item_code
 ),
-own_sums as (
-    select survey, wave, unit_id, item_code,
-           count(*) as n, sum(score::decimal(18, 9)) as sum_score
-    from fct_responses
-    where score is not null
-    group by all
-),
 rolled_up as (
     select
         i.survey, i.wave, i.unit_id, i.item_code, i.scope,
@@ -27,7 +20,7 @@ rolled_up as (
     join dim_unit_tree as t
         on t.survey = i.survey and t.wave = i.wave and t.ancestor_id = i.unit_id
        and (i.scope = 'area' or t.depth = 0)
-    left join own_sums as o
+    left join fct_unit_item_sums as o
         on o.survey = t.survey and o.wave = t.wave and o.unit_id = t.unit_id and o.item_code = i.item_code
     group by all
 )
@@ -37,6 +30,6 @@ select
     -- group
     n, n_own,
     -- measures
-    sum_score::double / n as mean
+    sum_score::double / n / 1e9 as mean   -- sums are in integer 1e-9 points
 from rolled_up
 where n > 0
