@@ -68,11 +68,6 @@ def nearest_shown(node: Hashable, kids: dict[Hashable, list[Hashable]], hidden: 
     return out
 
 
-def remainder(node: Hashable, n: Mapping[Hashable, int], kids: dict[Hashable, list[Hashable]],
-              hidden: set[Hashable], subtractable: set[Hashable]) -> int:
-    return n.get(node, 0) - sum(n.get(k, 0) for k in nearest_shown(node, kids, hidden, subtractable))
-
-
 def suppress(parent: Mapping[Hashable, Hashable | None], n: Mapping[Hashable, int], minimum: int,
              measured: set[Hashable] | None = None, subtractable: Iterable[Hashable] | None = None,
              forced: Iterable[Hashable] = ()) -> tuple[set[Hashable], set[Hashable]]:
@@ -89,16 +84,30 @@ def suppress(parent: Mapping[Hashable, Hashable | None], n: Mapping[Hashable, in
     primary = {u for u in parent if u in measured and n.get(u, 0) < minimum}
     hidden = primary | (set(parent) - measured) | set(forced)
     secondary: set[Hashable] = set()
+    # covered[u]: respondents of u's nearest shown subtractable nodes, kept up to date as nodes
+    # are hidden, so a node's remainder is n - covered (one pass over the children, no search)
+    covered: dict[Hashable, int] = {}
+
+    def passed_up(k: Hashable) -> int:   # what k adds to the node above: itself if shown, else what it covers
+        return n.get(k, 0) if k not in hidden and k in subtractable else covered[k]
+
     for node in _post_order(parent, kids):
+        covered[node] = sum(passed_up(k) for k in kids[node])
         while node not in hidden:
-            gap = remainder(node, n, kids, hidden, subtractable)
+            gap = n.get(node, 0) - covered[node]
             if gap == 0 or gap >= minimum:
                 break
-            fillers = [k for k in nearest_shown(node, kids, hidden, subtractable)
-                       if remainder(k, n, kids, hidden, subtractable) > 0]
+            fillers = [k for k in nearest_shown(node, kids, hidden, subtractable) if n.get(k, 0) - covered[k] > 0]
             victim = min(fillers, key=lambda k: n.get(k, 0)) if fillers else node   # first of the smallest
             hidden.add(victim)
             secondary.add(victim)
+            if victim != node:    # the nodes from it up to `node` now cover its remainder less
+                less, up = n.get(victim, 0) - covered[victim], parent[victim]
+                while True:
+                    covered[up] -= less
+                    if up == node:
+                        break
+                    up = parent[up]
     return primary, secondary
 
 

@@ -127,13 +127,16 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
 
     forced_units: set[tuple] = set()            # (survey, wave, unit) whose figures are hidden together
     forced_twins: set[int] = set()              # nodes hidden because their twin is
+    settled: dict[int, tuple] = {}              # family -> (forced nodes, its result): redone only when forced changes
     while True:
         hidden: dict[int, str] = {}             # node -> the first rule that hid it
-        for survey, ids, parents, n, subtractable in families:
-            together_here = {i for i in ids if unit_of[i] in forced_units}
-            twins_here = {i for i in ids if i in forced_twins}
-            primary, secondary = suppress(parents, n, minimum[survey], subtractable=subtractable,
-                                          forced=together_here | twins_here)
+        for f, (survey, ids, parents, n, subtractable) in enumerate(families):
+            together_here = {i for i in ids if unit_of[i] in forced_units} if forced_units else set()
+            twins_here = {i for i in ids if i in forced_twins} if forced_twins else set()
+            forced = frozenset(together_here | twins_here)
+            if f not in settled or settled[f][0] != forced:
+                settled[f] = (forced, suppress(parents, n, minimum[survey], subtractable=subtractable, forced=forced))
+            primary, secondary = settled[f][1]
             for rule, found in (("together", together_here), ("primary", primary),
                                 ("complementary", secondary | twins_here)):
                 for i in found:

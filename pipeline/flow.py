@@ -104,7 +104,7 @@ def validate_all(prepared: list[Prepared], findings: list[Finding], cfg: Configu
     """The values of every typed export, judged in one great-expectations run; a cell already
     reported as unreadable (an unreadable date) is not reported again as missing."""
     checks = [ValueCheck(p.export.path.name, p.typed, p.plan, cfg.instruments[p.plan.survey],
-                         units_at(cfg.units, p.wave_date)["unit_id"].to_list(), f"{p.wave_date:%Y-%m-%d}")
+                         units_at(cfg.units, p.wave_date)["unit_id"], f"{p.wave_date:%Y-%m-%d}")
               for p in prepared]
     reported = {(f.file, f.row, f.column) for f in findings}
     return [f for f in validate_values(checks) if (f.file, f.row, f.column) not in reported]

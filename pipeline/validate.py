@@ -74,14 +74,15 @@ class ValueCheck:
     typed: pl.DataFrame
     plan: ColumnPlan
     instrument: Instrument
-    known_units: list[str]
+    known_units: pl.Series    # the organisation's unit ids on the wave's date
     wave_date: str
 
 
 MISSING, PRESENT = "", "present"
+SEP = "\x1f"   # joins (column, class) into one value, so membership is one hashed set lookup
 
 
-def _classes(typed: pl.DataFrame, items: list[str]) -> dict[str, pl.Expr]:
+def _classes(items: list[str]) -> dict[str, pl.Expr]:
     """Per checked column, the class of each cell that the rules judge: the value itself, or
     for the respondent id how often it occurs, for the date whether it is there; '' = missing."""
     rid = pl.col("respondent_id")
@@ -96,28 +97,38 @@ def _classes(typed: pl.DataFrame, items: list[str]) -> dict[str, pl.Expr]:
 def profile(index: int, check: ValueCheck) -> pl.DataFrame:
     """Every distinct (column, class) of one export, with its first row and its count: complete,
     not a sample, and small (a few rows per item, one per unit), so great-expectations judges
-    every cell of every export in one run instead of holding them all in pandas."""
-    classes = check.typed.select(**_classes(check.typed, check.plan.items)).with_row_index("row")
+    every cell of every export in one run instead of holding them all in pandas. A unit id
+    comes with the organisation's id it matches on the wave's date (null if none)."""
+    classes = check.typed.select(**_classes(check.plan.items)).with_row_index("row")
+    found = pl.DataFrame({"value": check.known_units, "organisation_id": check.known_units})
     return pl.concat([
         classes.group_by(pl.col(c).alias("value")).agg(pl.col("row").min().alias("first_row"), pl.len().alias("cells"))
-        .select(pl.lit(f"{index}:{c}").alias("check"), "value", "first_row", "cells")
-        for c in classes.columns if c != "row"])
+        .join(found if c == "unit_id" else found.clear(), on="value", how="left")
+        .select(pl.lit(index).alias("file"), pl.lit(c).alias("column"), "value", "organisation_id", "first_row", "cells")
+        for c in classes.columns if c != "row"]).with_columns(cell_class=pl.concat_str("column", pl.lit(SEP), "value"))
 
 
-def allowed(index: int, check: ValueCheck) -> list[tuple[str, str]]:
-    """The (column, class) pairs the rules allow: ids once, a date, a known unit, an answer code."""
-    pairs = [(f"{index}:respondent_id", "1"), (f"{index}:answered_at", PRESENT)]
-    pairs += [(f"{index}:unit_id", u) for u in check.known_units]
-    for code in check.plan.items:
-        codes = pl.Series([float(c) for c in check.instrument.items[code].allowed_codes]).cast(pl.String)
-        pairs += [(f"{index}:{code}", v) for v in [MISSING, *codes]]
-    return pairs
+def allowed(checks: list[ValueCheck]) -> list[str]:
+    """The (column, class) values the rules allow: an id once, a date, an answer code or none."""
+    out = {f"respondent_id{SEP}1", f"answered_at{SEP}{PRESENT}"}
+    for check in checks:
+        for code in check.plan.items:
+            codes = pl.Series([float(c) for c in check.instrument.items[code].allowed_codes]).cast(pl.String)
+            out |= {f"{code}{SEP}{v}" for v in [MISSING, *codes]}
+    return sorted(out)
 
 
-def _suite(pairs: list[tuple[str, str]]) -> gx.ExpectationSuite:
+def _suite() -> gx.ExpectationSuite:
+    """Answer codes, ids and dates against the allowed classes (a suite parameter); unit ids
+    against the organisation."""
+    E = gx.expectations
     suite = gx.ExpectationSuite(name="exports")
-    suite.add_expectation(gx.expectations.ExpectColumnPairValuesToBeInSet(
-        column_A="check", column_B="value", value_pairs_set=pairs, ignore_row_if="neither"))
+    suite.add_expectation(E.ExpectColumnValuesToBeInSet(
+        column="cell_class", value_set={"$PARAMETER": "allowed_classes"},
+        row_condition='column != "unit_id"', condition_parser="pandas"))
+    suite.add_expectation(E.ExpectColumnPairValuesToBeEqual(
+        column_A="value", column_B="organisation_id", ignore_row_if="neither",
+        row_condition='column == "unit_id"', condition_parser="pandas"))
     return suite
 
 
@@ -144,23 +155,21 @@ def validate_values(checks: list[ValueCheck]) -> list[Finding]:
     if not checks:
         return []
     profiles = pl.concat([profile(i, c) for i, c in enumerate(checks)])
-    pairs = [p for i, c in enumerate(checks) for p in allowed(i, c)]
     source = _context().data_sources.add_or_update_pandas("exports")
     asset = source.add_dataframe_asset(f"profiles-{uuid.uuid4().hex[:8]}")
     batch = asset.add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": profiles.to_pandas()})
-    result = batch.validate(_suite(pairs), result_format={"result_format": "COMPLETE"})
+    result = batch.validate(_suite(), result_format={"result_format": "COMPLETE"},
+                            expectation_parameters={"allowed_classes": allowed(checks)})
     source.delete_asset(asset.name)
-    rejected = pl.DataFrame({"index": result.results[0].result.get("unexpected_index_list") or []}, schema={"index": pl.Int64})
-    bad = profiles.with_row_index("index").join(rejected.cast(pl.UInt32), on="index").sort("index")
+    rejected = sorted({i for r in result.results for i in (r.result.get("unexpected_index_list") or [])})
     findings = []
-    for (check_id, value) in bad.select("check", "value").iter_rows():
-        index, column = check_id.split(":", 1)
-        check = checks[int(index)]
+    for index, column, value in profiles[rejected].select("file", "column", "value").iter_rows():
+        check = checks[index]
         message = _message(column, value, check.instrument, check.wave_date)
-        cls = _classes(check.typed, check.plan.items)[column]
-        rows = check.typed.with_row_index("row").filter(cls == value).select("row", pl.col(column).cast(pl.String))
-        for row, shown in rows.iter_rows():
-            findings.append(Finding(check.file, message, row=row + HEADER_ROWS, column=column, value=_shown(shown)))
+        rows = (check.typed.with_row_index("row").filter(_classes(check.plan.items)[column] == value)
+                .select("row", pl.col(column).cast(pl.String)))
+        findings += [Finding(check.file, message, row=row + HEADER_ROWS, column=column, value=_shown(shown))
+                     for row, shown in rows.iter_rows()]
     return sorted(findings, key=lambda f: (f.file, f.row, f.column))
 
 
