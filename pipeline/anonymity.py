@@ -17,6 +17,8 @@ a family f, a figure sits at one *part* of its unit:
 - "below": only respondents below U — covers the subtree under U;
 - "mixed": the subtree by f, but U's own respondents by another function. It can be
   subtracted *from* (it is checked), but it is never exactly subtracted from anything.
+  Its own respondents' part is a node twice, coupled by pipeline/disclosure.py: inside it (a
+  tagged own node) and in the family of its own measure (the unit's own node there).
 Each node's parent is the next node that covers it: at U, own < unit and below < mixed < unit;
 then the parent unit's nodes (below, mixed, unit) — placed and nested in pipeline/disclosure.py.
 Subtracting a node's nearest shown subtractable nodes below it isolates its *remainder*; the

@@ -50,7 +50,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     settings = load_settings(raw=args.raw, warehouse=args.warehouse)
     steps = Steps()
     try:
-        result = build(settings, steps)
+        result = build(settings, steps, full=args.full)
     except ValidationFailed as failed:
         steps.finish()
         print(format_findings(failed.findings))
@@ -60,7 +60,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     if result.findings:
         print(format_findings(result.findings))
     print_anonymity(result.suppression, settings)
-    console.print(f"[green]Lageret er bygget:[/green] {result.warehouse}  ({sum(result.timings.values()):.1f} s)")
+    how = "Lageret er udvidet" if result.incremental else "Lageret er bygget"
+    console.print(f"[green]{how}:[/green] {result.warehouse}  ({sum(result.timings.values()):.1f} s; {result.reason})")
     return 0
 
 
@@ -109,7 +110,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         shutil.rmtree(demo_raw)
     args.out = str(demo_raw)
     cmd_demo_data(args)
-    args.raw, args.warehouse = demo_raw, None
+    args.raw, args.warehouse, args.full = demo_raw, None, True   # new demo data: build anew
     if status := cmd_build(args):
         return status
     units = pl.read_csv(demo_raw / FILE_NAME, infer_schema=False)
@@ -235,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("build", help="læs, kontrollér og indlæs eksportfiler i lageret")
     p.add_argument("--raw", type=Path, default=None, help="mappe med eksportfiler og organisation.csv")
     p.add_argument("--warehouse", type=Path, default=None, help="DuckDB-fil (standard: data/warehouse/sammen.duckdb)")
+    p.add_argument("--full", action="store_true",
+                   help="byg hele lageret forfra (ellers lægges kun nye eksportfiler til, når intet andet er ændret)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("serve", help="start dashboardet")

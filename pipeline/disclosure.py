@@ -151,8 +151,15 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
     rules = pl.DataFrame({"node": list(hidden), "node_rule": list(hidden.values())},
                          schema={"node": pl.Int64, "node_rule": pl.String})
     small = pl.col("n") < pl.col("survey").replace_strict(minimum, return_dtype=pl.Int64)
-    return (placed.join(nodes.select("node", "parent_node"), on="node", how="left", maintain_order="left")
+    # node ids as written are numbered within their survey wave, so deciding one wave alone (an
+    # incremental build) writes the same ids as deciding all waves together
+    local = nodes.select("node", pl.col("node").rank("dense").over("survey", "wave").cast(pl.Int64).alias("local") - 1)
+    nodes = (nodes.join(local, on="node", maintain_order="left")
+             .join(local.rename({"node": "parent_node", "local": "local_parent"}), on="parent_node", how="left",
+                   maintain_order="left"))
+    return (placed.join(nodes.select("node", "local", "local_parent"), on="node", how="left", maintain_order="left")
             .join(rules, on="node", how="left", maintain_order="left")
+            .with_columns(node="local", parent_node="local_parent")
             .with_columns(rule=pl.when(pl.col("node").is_null() | small).then(pl.lit("primary"))
                           .otherwise(pl.col("node_rule")))
             .select("figure", "survey", "wave", "unit_id", "key", "family", "part", "node", "parent_node",
@@ -187,26 +194,53 @@ STITCHED_SQL = """
     where s.source = 'predecessors'"""
 
 
-def decide_all(con: duckdb.DuckDBPyConnection, together: bool = False) -> pl.DataFrame:
-    """Read the private figures and decide every one of them (writes nothing)."""
-    figures = con.sql("select * from int_figures order by figure, survey, wave, unit_id, key").pl()
-    units = con.sql("select survey, wave, unit_id, parent_id from dim_unit_wave").pl()
+def _in_waves(con: duckdb.DuckDBPyConnection, sql: str, waves: list[tuple[str, str]] | None,
+              order: str = "") -> pl.DataFrame:
+    """Rows of `sql`, only of the given (survey, wave)s when given."""
+    if waves is None:
+        return con.sql(f"select * from ({sql}) {order}").pl()
+    con.register("_waves", pl.DataFrame(waves, schema={"survey": pl.String, "wave": pl.String}, orient="row"))
+    try:
+        return con.sql(f"select q.* from ({sql}) as q semi join _waves using (survey, wave) {order}").pl()
+    finally:
+        con.unregister("_waves")
+
+
+def decide_wave(con: duckdb.DuckDBPyConnection, survey: str, wave: str, together: bool = False) -> pl.DataFrame:
+    """Read one survey wave's private figures and decide them (writes nothing). Survey waves are
+    decided independently of each other, so one at a time keeps memory to the largest wave's."""
+    one = [(survey, wave)]
+    figures = _in_waves(con, "select * from int_figures", one, "order by figure, survey, wave, unit_id, key")
+    units = _in_waves(con, "select survey, wave, unit_id, parent_id from dim_unit_wave", one)
     minimum = dict(con.execute("select survey, min_group_size from dim_survey").fetchall())
     decisions = decide(figures, units, minimum, together)
-    return pl.concat([decisions, decide_lineage(con.sql(STITCHED_SQL).pl(), decisions)])
+    return pl.concat([decisions, decide_lineage(_in_waves(con, STITCHED_SQL, one), decisions)])
 
 
-def run(con: duckdb.DuckDBPyConnection, together: bool = False) -> pl.DataFrame:
-    """The stage: decide every figure and write `disclosure`. Returns the decisions."""
-    decisions = decide_all(con, together)
-    con.register("_decisions", decisions)
-    con.execute("create or replace table disclosure as select * from _decisions")
-    con.unregister("_decisions")
-    return decisions
+def decide_all(con: duckdb.DuckDBPyConnection, together: bool = False) -> pl.DataFrame:
+    """Every survey wave's decisions (writes nothing): for comparing choices (anonymity-report)."""
+    waves = con.execute("select survey, wave from dim_wave order by all").fetchall()
+    return pl.concat([decide_wave(con, survey, wave, together) for survey, wave in waves])
+
+
+def run(con: duckdb.DuckDBPyConnection, together: bool = False, waves: list[tuple[str, str]] | None = None) -> None:
+    """The stage: decide the figures of every survey wave, or of the given ones (an incremental
+    build keeps the others' decisions), and write them to `disclosure`."""
+    if waves is None:
+        con.register("_empty", pl.DataFrame(schema=DECISION_SCHEMA))
+        con.execute("create or replace table disclosure as select * from _empty")
+        con.unregister("_empty")
+        waves = con.execute("select survey, wave from dim_wave order by all").fetchall()
+    for survey, wave in waves:
+        decisions = decide_wave(con, survey, wave, together)
+        con.register("_decisions", decisions)
+        con.execute("delete from disclosure where survey = ? and wave = ?", [survey, wave])
+        con.execute("insert into disclosure select * from _decisions")
+        con.unregister("_decisions")
 
 
 PUBLISHED_SQL = """
-    select d.survey, d.node, d.parent_node, d.part, d.shown, p.n, p.anything
+    select d.survey, d.wave, d.node, d.parent_node, d.part, d.shown, p.n, p.anything
     from disclosure as d
     join (select distinct 'competency_score' as figure, survey, wave, unit_id, competency as key, n,
                  coalesce(n, score, sd, ci_low, ci_high) is not null as anything
@@ -223,19 +257,20 @@ PUBLISHED_SQL = """
     where d.node is not null"""
 
 
-def audit(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Check the published layer (reads only published tables): see `check`."""
+def audit(con: duckdb.DuckDBPyConnection, waves: list[tuple[str, str]] | None = None) -> dict[str, int]:
+    """Check the published layer (reads only published tables), of the given survey waves or all:
+    see `check`."""
     minimum = dict(con.execute("select survey, min_group_size from dim_survey").fetchall())
-    return check(con.sql(PUBLISHED_SQL).pl(), minimum)
+    return check(_in_waves(con, PUBLISHED_SQL, waves), minimum)
 
 
 def check(published: pl.DataFrame, minimum: dict[str, int]) -> dict[str, int]:
-    """published: survey, node, parent_node, part, shown, n, anything (whether any number is
+    """published: survey, wave, node, parent_node, part, shown, n, anything (whether any number is
     published for the figure). Per family, every shown figure minus the nearest shown figures
     below it must leave 0 or at least the minimum respondents; every shown figure has at least
     the minimum; a hidden one has no number at all."""
     small, blanked = 0, 0
-    for (survey,), part in published.group_by("survey"):
+    for (survey, _), part in published.group_by("survey", "wave"):   # node ids are per survey wave
         shown = part.filter(pl.col("shown"))
         n = dict(shown.select("node", "n").unique().iter_rows())
         parent = dict(part.select("node", "parent_node").unique().iter_rows())

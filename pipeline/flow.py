@@ -20,6 +20,7 @@ from pipeline.errors import ConfigError, SammenError
 from pipeline.framework import Framework, load_framework
 from pipeline.instruments import Instrument, items_frame, load_instruments
 from pipeline.load import Parts, Source, load
+from pipeline.manifest import configuration_digest, digest_file, manifest, read_manifest
 from pipeline.mapping import Mapping, load_mapping
 from pipeline.organisation import (FILE_NAME, HEADCOUNT_FILE, LINEAGE_FILE, read_headcount, read_lineage,
                                    read_organisation, units_at)
@@ -59,6 +60,8 @@ class BuildResult:
     findings: list[Finding]
     timings: dict[str, float] = field(default_factory=dict)
     suppression: dict = field(default_factory=dict)
+    incremental: bool = False
+    reason: str = ""
 
 
 class ValidationFailed(SammenError):
@@ -134,7 +137,8 @@ def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, sett
         survey, instrument = p.plan.survey, cfg.instruments[p.plan.survey]
         typed = tf.pseudonymise(p.typed, key, survey, p.wave)
         ids = typed.select(survey=pl.lit(survey), wave=pl.lit(p.wave), respondent_key="respondent_key")
-        answers.append(pl.concat([ids, typed.drop("respondent_key")], how="horizontal"))
+        codes = typed.drop("respondent_key").with_columns(pl.col(p.plan.items).cast(pl.Int16))   # validated: whole codes
+        answers.append(pl.concat([ids, codes], how="horizontal"))
         scores = tf.item_scores(typed, instrument, p.plan.items)
         item_scores.append(pl.concat([ids, scores], how="horizontal"))
         in_wave = pl.lit(survey).alias("survey"), pl.lit(p.wave).alias("wave")
@@ -149,7 +153,7 @@ def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, sett
     all_items = [c for ins in cfg.instruments.values() for c in ins.items]
     ids = {"survey": pl.String, "wave": pl.String, "respondent_key": pl.String}
     answer_schema = {**ids, "unit_id": pl.String, "answered_at": pl.Date, **{c: pl.String for c in tf.BACKGROUND},
-                     **{c: pl.Float64 for c in all_items}}
+                     **{c: pl.Int16 for c in all_items}}
     in_wave = {"survey": pl.String, "wave": pl.String}
     return {
         "framework": cfg.framework.behaviours,
@@ -181,8 +185,65 @@ def findings_frame(findings: list[Finding]) -> pl.DataFrame:
         "file": pl.String, "message": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "error": pl.Boolean})
 
 
-def build(settings: Settings, step: Step = lambda _: None) -> BuildResult:
-    """Build the warehouse from the raw folder; raise ValidationFailed and change nothing on bad input."""
+APPENDED = {"answers", "item_scores", "unit_item_sums", "unit_score_sums", "mapping_alpha", "waves", "wave_items",
+            "findings", "manifest"}   # the source tables that grow by export; the rest come from the configuration
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    incremental: bool
+    reason: str                      # for HR, in Danish
+    exports: list[Path]              # the exports to read
+    digests: dict[str, str]          # of those exports
+    configuration: str
+    loaded: dict[tuple[str, str], date] = field(default_factory=dict)   # (survey, wave) -> date, already loaded
+
+    def follows(self, p: Prepared) -> bool:
+        """Whether a new export's wave comes after every loaded wave of its survey."""
+        return (p.plan.survey, p.wave) not in self.loaded and all(
+            p.wave_date > d for (survey, _), d in self.loaded.items() if survey == p.plan.survey)
+
+
+def plan_build(settings: Settings, key: bytes, full: bool = False) -> BuildPlan:
+    """Add only new exports to the live warehouse when it was built from the same configuration
+    and its exports are all still there unchanged; else build anew."""
+    paths = list_exports(settings.raw)
+    if not paths:
+        raise SammenError(f"ingen eksportfiler (.csv/.xlsx) i {settings.raw}")
+    digests = {p.name: digest_file(p) for p in paths}
+    configuration = configuration_digest(settings, key)
+    built_from, loaded, waves = read_manifest(settings.warehouse)
+    new = [p for p in paths if p.name not in loaded]
+    reason = ("fuld opbygning ønsket" if full else
+              "intet lager at bygge videre på" if built_from is None else
+              "konfiguration, organisation eller program er ændret siden sidst" if built_from != configuration else
+              "en tidligere indlæst eksportfil er ændret eller fjernet" if any(digests.get(n) != d for n, d in loaded.items())
+              else "ingen nye eksportfiler" if not new else "")
+    if reason:
+        return BuildPlan(False, reason, paths, digests, configuration)
+    return BuildPlan(True, f"{len(new)} nye eksportfiler lægges til", new, {p.name: digests[p.name] for p in new},
+                     configuration, waves)
+
+
+class _Rebuild(Exception):
+    """An incremental build found that it must build anew (the reason, for HR)."""
+
+
+def build(settings: Settings, step: Step = lambda _: None, full: bool = False) -> BuildResult:
+    """Build the warehouse from the raw folder; raise ValidationFailed and change nothing on bad input.
+
+    Incremental when possible (plan_build): only the new exports are read, validated and
+    transformed, their waves decided by the suppression stage, and the rest kept as it was; the
+    result is the same as a full build's (tests/test_incremental.py)."""
+    key = pseudonym_key(settings)
+    plan = plan_build(settings, key, full)
+    try:
+        return _build(settings, step, plan, key)
+    except _Rebuild as rebuild:
+        return _build(settings, step, replace(plan_build(settings, key, full=True), reason=str(rebuild)), key)
+
+
+def _build(settings: Settings, step: Step, plan: BuildPlan, key: bytes) -> BuildResult:
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -193,9 +254,7 @@ def build(settings: Settings, step: Step = lambda _: None) -> BuildResult:
 
     step("Læser konfiguration, organisation og eksportfiler")
     cfg = load_configuration(settings)
-    exports = [read_export(p) for p in list_exports(settings.raw)]
-    if not exports:
-        raise SammenError(f"ingen eksportfiler (.csv/.xlsx) i {settings.raw}")
+    exports = [read_export(p) for p in plan.exports]
     done("read")
 
     step(f"Kontrollerer {len(exports)} filer (great-expectations)")
@@ -208,21 +267,28 @@ def build(settings: Settings, step: Step = lambda _: None) -> BuildResult:
     findings += validate_all(prepared, findings, cfg) + cross_file_findings(prepared)
     if any(f.error for f in findings):
         raise ValidationFailed(findings)
+    new_waves = {(p.plan.survey, p.wave) for p in prepared}
+    if plan.incremental and not all(plan.follows(p) for p in prepared):
+        # a wave loaded already, or before a loaded one (it changes its survey's trends)
+        raise _Rebuild("en ny eksportfil hører til en måling, der allerede er indlæst, eller ligger før en af dem")
     done("validate")
 
     step("Omregner svar og beregner respondentscorer (polars)")
-    sources = transform_all(prepared, cfg, pseudonym_key(settings), settings)
+    sources = transform_all(prepared, cfg, key, settings)
     sources["findings"] = findings_frame(findings)
+    sources["manifest"] = manifest(None if plan.incremental else plan.configuration, plan.digests)
+    if plan.incremental:
+        sources = {name: frame for name, frame in sources.items() if name in APPENDED}
     done("transform")
 
-    with building(settings.warehouse, settings.duckdb) as con:
+    with building(settings.warehouse, settings.duckdb, copy_live=plan.incremental) as con:
         step("Indlæser kildetabellerne i DuckDB")
-        load(con, sources)
+        load(con, sources, append=plan.incremental)
         done("load")
         step("Bygger dimensioner og fakta, kompetencescorer og anonymitet")
-        suppression = score(con, settings.hide_unit_together)
+        suppression = score(con, settings.hide_unit_together, sorted(new_waves) if plan.incremental else None)
         done("score")
-    return BuildResult(settings.warehouse, findings, timings, suppression)
+    return BuildResult(settings.warehouse, findings, timings, suppression, plan.incremental, plan.reason)
 
 
 def demo_data(settings: Settings, out: Path, employees: int, seed: int) -> list[Path]:

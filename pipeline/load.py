@@ -20,13 +20,17 @@ class Parts:
 Source = pl.DataFrame | Parts
 
 
-def load(con: duckdb.DuckDBPyConnection, sources: dict[str, Source]) -> None:
-    """Write each source as table `src_<name>`."""
-    for name, source in sources.items():
+def load(con: duckdb.DuckDBPyConnection, sources: dict[str, Source], append: bool = False) -> None:
+    """Write each source as table `src_<name>` (append: add its rows to the table). Sources are
+    taken out of `sources` as they are written, so their memory is freed before the next step."""
+    while sources:
+        name, source = next(iter(sources.items()))
+        del sources[name]
         frames = [source.schema, *source.frames] if isinstance(source, Parts) else [source]
         views = [f"_part{i}" for i in range(len(frames))]
         for view, frame in zip(views, frames):
             con.register(view, frame)
-        con.execute(f"CREATE OR REPLACE TABLE src_{name} AS " + " UNION ALL BY NAME ".join(f"SELECT * FROM {v}" for v in views))
+        rows = " UNION ALL BY NAME ".join(f"SELECT * FROM {v}" for v in views)
+        con.execute(f"INSERT INTO src_{name} BY NAME {rows}" if append else f"CREATE OR REPLACE TABLE src_{name} AS {rows}")
         for view in views:
             con.unregister(view)

@@ -26,17 +26,21 @@ class AnonymityBreach(SammenError):
     """The audit found a published figure that reveals a small group: nothing is published."""
 
 
-def score(con: duckdb.DuckDBPyConnection, hide_unit_together: bool = False) -> dict:
-    """Build the staging views, dimensions, facts and private figures, decide what is shown, build the published marts and views,
-    and audit them. Returns the figures hidden per kind and rule, and the audit's result."""
+def score(con: duckdb.DuckDBPyConnection, hide_unit_together: bool = False,
+          waves: list[tuple[str, str]] | None = None) -> dict:
+    """Build the staging views, dimensions, facts and private figures, decide what is shown,
+    build the published marts and views, and audit them. waves: decide and audit only these
+    (survey, wave)s, keeping the decisions already in `disclosure` for the others (an
+    incremental build). Returns the figures hidden per kind and rule, and the audit's result."""
     run_models(con, ["staging", "core", "intermediate"])
-    decisions = disclosure.run(con, hide_unit_together)
+    disclosure.run(con, hide_unit_together, waves)
     run_models(con, ["marts", "views"])
-    result = disclosure.audit(con)
+    result = disclosure.audit(con, waves)
     if result["small_groups"] or result["hidden_with_figures"]:
         raise AnonymityBreach(
             f"anonymitetskontrollen fandt {result['small_groups']} grupper under minimum, der kan udledes, og "
             f"{result['hidden_with_figures']} skjulte tal, der stadig har et tal; lageret er ikke udskiftet")
+    decisions = con.sql("select figure, family, rule from disclosure").pl()
     counts = decisions.group_by("figure").agg(
         pl.len().alias("figures"),
         *[(pl.col("rule") == rule).sum().alias(rule) for rule in ("primary", "complementary", "together", "lineage")])

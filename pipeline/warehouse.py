@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from graphlib import TopologicalSorter
@@ -23,10 +24,12 @@ _MATERIALIZED = re.compile(r"--\s*materialized:\s*(view|table)")
 
 
 @contextmanager
-def building(target: Path, duckdb_config: dict[str, str | int] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def building(target: Path, duckdb_config: dict[str, str | int] | None = None,
+             copy_live: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection to a new warehouse file; on success it replaces `target`.
     duckdb_config: DuckDB settings for the build (memory_limit, threads, temp_directory), so a
-    build spills to disk instead of exhausting the machine's memory."""
+    build spills to disk instead of exhausting the machine's memory. copy_live: start from a
+    copy of the live warehouse (an incremental build), which itself is never opened for writing."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -34,6 +37,8 @@ def building(target: Path, duckdb_config: dict[str, str | int] | None = None) ->
     config = {k: str(v) for k, v in (duckdb_config or {}).items()}
     if "temp_directory" in config:
         Path(config["temp_directory"]).mkdir(parents=True, exist_ok=True)
+    if copy_live:
+        shutil.copyfile(target, tmp)
     con = duckdb.connect(str(tmp), config=config)
     try:
         yield con

@@ -9,7 +9,7 @@ with shown_scores as (
 within_area as (
     select
         t.survey, t.wave, t.ancestor_id as area_unit_id, s.competency, s.role,
-        avg(s.score) as score,
+        avg(s.score::decimal(18, 9))::double as score,   -- exact sum: the same bits however threads add
         count(*)     as n_units
     from shown_scores as s
     join dim_unit_tree as t
