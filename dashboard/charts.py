@@ -2,6 +2,9 @@
 blindness) and every mark also carries its number as text, so colour is never the only cue."""
 from __future__ import annotations
 
+import functools
+import json
+
 import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
@@ -14,9 +17,13 @@ DIVERGING = [[0.0, "#E69F00"], [0.25, "#F5CE85"], [0.5, "#F7F7F7"], [0.75, "#A6C
 FONT = dict(family="Arial, sans-serif", size=14, color="#1a1a1a")
 
 
+def _frame(title: str, height: int) -> dict:
+    return dict(title=dict(text=title, x=0), height=height, font=FONT, paper_bgcolor="white",
+                plot_bgcolor="white", margin=dict(l=10, r=10, t=60, b=40))
+
+
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
-    fig.update_layout(title=dict(text=title, x=0), height=height, font=FONT, paper_bgcolor="white",
-                      plot_bgcolor="white", margin=dict(l=10, r=10, t=60, b=40))
+    fig.update_layout(_frame(title, height))
     return fig
 
 
@@ -46,64 +53,82 @@ def heatmap(rows: list[tuple[str, str]], competencies: list[str], cells: pl.Data
     return _layout(fig, title, 140 + 44 * len(rows))
 
 
+@functools.lru_cache(maxsize=8)
+def _grid(competencies: tuple[str, ...]) -> str:
+    """The 2 x 3 small-multiples layout (axes and subplot titles), made once by plotly."""
+    grid = make_subplots(rows=2, cols=3, subplot_titles=competencies, shared_yaxes=True,
+                         vertical_spacing=0.16, horizontal_spacing=0.04)
+    return json.dumps(grid.layout.to_plotly_json())
+
+
+def _scatter(k: int, **trace: object) -> dict:
+    """A scatter trace on small multiple k (0-based), as plain data: the figure is built as the
+    dict Dash sends, without plotly's per-trace validation (most of a callback's time)."""
+    return {"type": "scatter", "xaxis": f"x{k + 1 if k else ''}", "yaxis": f"y{k + 1 if k else ''}", **trace}
+
+
 def trend(data: pl.DataFrame, competencies: list[str], unit_label: str, area_label: str | None,
-          changes: list[tuple[str, str]] = ()) -> go.Figure:
+          changes: list[tuple[str, str]] = ()) -> dict:
     """Small multiples: the unit's score with its 95 % interval, the area's and the kommune's level.
     changes: (first wave after the change, what happened), drawn as a dashed line before that wave;
-    waves scored on the unit's predecessors are drawn as hollow markers."""
-    fig = make_subplots(rows=2, cols=3, subplot_titles=competencies, shared_yaxes=True,
-                        vertical_spacing=0.16, horizontal_spacing=0.04)
+    waves scored on the unit's predecessors are drawn as hollow markers. A plotly figure as a dict."""
+    layout = json.loads(_grid(tuple(competencies)))
+    traces, shapes = [], []
     for i, c in enumerate(competencies):
         d = data.filter(pl.col("competency") == c).sort("wave")
-        row, col = i // 3 + 1, i % 3 + 1
         waves = d["wave"].to_list()
-        shown = ~d["suppressed"]
-        score = [s if ok else None for s, ok in zip(d["score"].to_list(), shown.to_list())]
-        low, high = d["ci_low"].to_list(), d["ci_high"].to_list()
+        shown = (~d["suppressed"]).to_list()
+        score = [s if ok else None for s, ok in zip(d["score"].to_list(), shown)]
         first = i == 0
-        fig.add_trace(go.Scatter(x=waves, y=high, mode="lines", line=dict(width=0), showlegend=False,
-                                 hoverinfo="skip", connectgaps=False), row, col)
-        fig.add_trace(go.Scatter(x=waves, y=low, mode="lines", line=dict(width=0), fill="tonexty", fillcolor=BAND,
-                                 name="95 %-interval", showlegend=first, hoverinfo="skip", connectgaps=False), row, col)
+        traces.append(_scatter(i, x=waves, y=d["ci_high"].to_list(), mode="lines", line=dict(width=0),
+                               showlegend=False, hoverinfo="skip", connectgaps=False))
+        traces.append(_scatter(i, x=waves, y=d["ci_low"].to_list(), mode="lines", line=dict(width=0), fill="tonexty",
+                               fillcolor=BAND, name="95 %-interval", showlegend=first, hoverinfo="skip",
+                               connectgaps=False))
         stitched = [src == "predecessors" for src in d["source"].to_list()] if "source" in d.columns else [False] * len(waves)
-        fig.add_trace(go.Scatter(x=waves, y=score, mode="lines+markers", name=unit_label, line=dict(color=UNIT, width=3),
-                                 marker=dict(size=8, symbol=["circle-open" if s else "circle" for s in stitched]),
-                                 showlegend=first, connectgaps=False,
-                                 hovertemplate="%{x}: %{y:.0f}<extra></extra>"), row, col)
+        traces.append(_scatter(i, x=waves, y=score, mode="lines+markers", name=unit_label,
+                               line=dict(color=UNIT, width=3),
+                               marker=dict(size=8, symbol=["circle-open" if s else "circle" for s in stitched]),
+                               showlegend=first, connectgaps=False, hovertemplate="%{x}: %{y:.0f}<extra></extra>"))
         all_waves = sorted(waves)
         for wave, _ in changes:
             if wave in all_waves and all_waves.index(wave) > 0:
-                fig.add_vline(x=all_waves.index(wave) - 0.5, line=dict(color="#555", dash="dash", width=1), row=row, col=col)
+                axis = f"{i + 1 if i else ''}"
+                shapes.append(dict(type="line", x0=all_waves.index(wave) - 0.5, x1=all_waves.index(wave) - 0.5,
+                                   xref=f"x{axis}", y0=0, y1=1, yref=f"y{axis} domain",
+                                   line=dict(color="#555", dash="dash", width=1)))
         if area_label:
-            fig.add_trace(go.Scatter(x=waves, y=d["area_score"].to_list(), mode="lines", name=area_label,
-                                     line=dict(color=AREA, dash="dash", width=2), showlegend=first,
-                                     hovertemplate="%{x}: %{y:.0f}<extra></extra>"), row, col)
-        fig.add_trace(go.Scatter(x=waves, y=d["kommune_score"].to_list(), mode="lines", name="Kommunen (samme rolleniveau)",
-                                 line=dict(color=KOMMUNE, dash="dot", width=2), showlegend=first,
-                                 hovertemplate="%{x}: %{y:.0f}<extra></extra>"), row, col)
+            traces.append(_scatter(i, x=waves, y=d["area_score"].to_list(), mode="lines", name=area_label,
+                                   line=dict(color=AREA, dash="dash", width=2), showlegend=first,
+                                   hovertemplate="%{x}: %{y:.0f}<extra></extra>"))
+        traces.append(_scatter(i, x=waves, y=d["kommune_score"].to_list(), mode="lines",
+                               name="Kommunen (samme rolleniveau)", line=dict(color=KOMMUNE, dash="dot", width=2),
+                               showlegend=first, hovertemplate="%{x}: %{y:.0f}<extra></extra>"))
         real = d.filter(pl.col("significant_change"))
         if real.height:
-            fig.add_trace(go.Scatter(
-                x=real["wave"].to_list(), y=real["score"].to_list(), mode="markers", name="Reel ændring (95 %)",
+            traces.append(_scatter(
+                i, x=real["wave"].to_list(), y=real["score"].to_list(), mode="markers", name="Reel ændring (95 %)",
                 marker=dict(symbol=["triangle-up" if c > 0 else "triangle-down" for c in real["change"].to_list()],
                             size=15, color=AREA, line=dict(color="black", width=1)),
-                showlegend=True, legendgroup="real", hovertemplate="%{x}: reel ændring<extra></extra>"), row, col)
-        gaps = [w for w, ok in zip(waves, shown.to_list()) if not ok]
+                showlegend=True, legendgroup="real", hovertemplate="%{x}: reel ændring<extra></extra>"))
+        gaps = [w for w, ok in zip(waves, shown) if not ok]
         if gaps:
-            fig.add_trace(go.Scatter(x=gaps, y=[2] * len(gaps), mode="markers", marker=dict(symbol="x", color="#555", size=9),
-                                     name=SUPPRESSED_TEXT, showlegend=first, hovertemplate="%{x}: " + SUPPRESSED_TEXT + "<extra></extra>"),
-                          row, col)
+            traces.append(_scatter(i, x=gaps, y=[2] * len(gaps), mode="markers",
+                                   marker=dict(symbol="x", color="#555", size=9), name=SUPPRESSED_TEXT,
+                                   showlegend=first, hovertemplate="%{x}: " + SUPPRESSED_TEXT + "<extra></extra>"))
     seen = set()   # one legend entry per kind of mark
-    for trace in fig.data:
-        trace.showlegend = trace.name not in seen and trace.showlegend is not False
-        seen.add(trace.name)
-    fig.update_yaxes(range=[0, 100], gridcolor="#ddd")
-    fig.update_xaxes(type="category")
-    fig.update_layout(legend=dict(orientation="h", y=-0.12))
+    for trace in traces:
+        trace["showlegend"] = trace.get("name") not in seen and trace.get("showlegend") is not False
+        seen.add(trace.get("name"))
+    for axis, settings in layout.items():
+        if axis.startswith("yaxis"):
+            settings.update(range=[0, 100], gridcolor="#ddd")
+        elif axis.startswith("xaxis"):
+            settings.update(type="category")
     title = f"Udvikling: {unit_label}" + "".join(f"<br><sup>{wave}: {text}</sup>" for wave, text in changes)
-    fig = _layout(fig, title, 620 + 20 * len(changes))
-    fig.update_layout(margin=dict(t=60 + 22 * len(changes)))
-    return fig
+    layout.update(_frame(title, 620 + 20 * len(changes)), shapes=shapes, legend=dict(orientation="h", y=-0.12))
+    layout["margin"]["t"] = 60 + 22 * len(changes)
+    return {"data": traces, "layout": layout}
 
 
 def profile(scores: pl.DataFrame, competencies: list[str], title: str) -> go.Figure:
@@ -125,35 +150,33 @@ def profile(scores: pl.DataFrame, competencies: list[str], title: str) -> go.Fig
     return _layout(fig, title, 380)
 
 
-def spread(data: pl.DataFrame, competencies: list[str], highlight: str | None, title: str) -> go.Figure:
-    """Unit scores per competency at one role level, one unit highlighted."""
-    fig = go.Figure()
-    fig.add_trace(go.Box(x=data["competency"].to_list(), y=data["score"].to_list(), boxpoints="all", jitter=0.4,
-                         pointpos=0, name="Enheder", marker=dict(color="#56B4E9", size=6), line=dict(color="#0072B2"),
-                         fillcolor="rgba(86,180,233,0.15)", text=data["unit_name"].to_list(),
-                         hovertemplate="%{text}: %{y:.0f}<extra></extra>"))
+def spread(data: pl.DataFrame, competencies: list[str], highlight: str | None, title: str) -> dict:
+    """Unit scores per competency at one role level, one unit highlighted. A plotly figure as a
+    dict: one point per unit (tens of thousands in a large kommune) without plotly's validation."""
+    traces = [dict(type="box", x=data["competency"].to_list(), y=data["score"].to_list(), boxpoints="all", jitter=0.4,
+                   pointpos=0, name="Enheder", marker=dict(color="#56B4E9", size=6), line=dict(color="#0072B2"),
+                   fillcolor="rgba(86,180,233,0.15)", text=data["unit_name"].to_list(),
+                   hovertemplate="%{text}: %{y:.0f}<extra></extra>")]
     if highlight:
         h = data.filter(pl.col("unit_id") == highlight)
-        fig.add_trace(go.Scatter(x=h["competency"].to_list(), y=h["score"].to_list(), mode="markers+text",
-                                 marker=dict(symbol="diamond", size=16, color=AREA, line=dict(color="black", width=1)),
-                                 text=[f"{v:.0f}" for v in h["score"].to_list()], textposition="middle right",
-                                 name=h["unit_name"][0] if h.height else "Valgt enhed"))
-    fig.update_xaxes(categoryorder="array", categoryarray=competencies)
-    fig.update_yaxes(range=[0, 100], gridcolor="#ddd")
-    return _layout(fig, title, 480)
+        traces.append(dict(type="scatter", x=h["competency"].to_list(), y=h["score"].to_list(), mode="markers+text",
+                           marker=dict(symbol="diamond", size=16, color=AREA, line=dict(color="black", width=1)),
+                           text=[f"{v:.0f}" for v in h["score"].to_list()], textposition="middle right",
+                           name=h["unit_name"][0] if h.height else "Valgt enhed"))
+    return {"data": traces, "layout": dict(_frame(title, 480), xaxis=dict(categoryorder="array", categoryarray=competencies),
+                                           yaxis=dict(range=[0, 100], gridcolor="#ddd"))}
 
 
-def mapping_matrix(mapping: pl.DataFrame, competencies: list[str], roles: list[str]) -> go.Figure:
-    """Items (rows) x competency/role (columns); the cell shows the weight."""
+def mapping_matrix(mapping: pl.DataFrame, competencies: list[str], roles: list[str]) -> dict:
+    """Items (rows) x competency/role (columns); the cell shows the weight. A plotly figure as a dict."""
     cols = [(c, r) for c in competencies for r in roles]
     items = mapping.select("survey", "item_code").unique(maintain_order=True)
     weights = {(r["item_code"], r["competency"], r["role"]): r["weight"] for r in mapping.iter_rows(named=True)}
     z = [[weights.get((code, c, r)) for c, r in cols] for code in items["item_code"].to_list()]
-    fig = go.Figure(go.Heatmap(
-        z=z, x=[f"{c} · {r}" for c, r in cols], y=items["item_code"].to_list(),
-        text=[[("" if v is None else f"{v:g}") for v in row] for row in z], texttemplate="%{text}",
-        colorscale=[[0, "#A6CEE3"], [1, "#0072B2"]], showscale=False, xgap=1, ygap=1,
-        hovertemplate="%{y} → %{x}: vægt %{text}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(tickangle=-60, automargin=True)
-    return _layout(fig, "Kortlægning: spørgsmål × kompetence og rolleniveau", 200 + 16 * items.height)
+    heat = dict(type="heatmap", z=z, x=[f"{c} · {r}" for c, r in cols], y=items["item_code"].to_list(),
+                text=[[("" if v is None else f"{v:g}") for v in row] for row in z], texttemplate="%{text}",
+                colorscale=[[0, "#A6CEE3"], [1, "#0072B2"]], showscale=False, xgap=1, ygap=1,
+                hovertemplate="%{y} → %{x}: vægt %{text}<extra></extra>")
+    layout = dict(_frame("Kortlægning: spørgsmål × kompetence og rolleniveau", 200 + 16 * items.height),
+                  yaxis=dict(autorange="reversed", automargin=True), xaxis=dict(tickangle=-60, automargin=True))
+    return {"data": [heat], "layout": layout}

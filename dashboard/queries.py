@@ -29,6 +29,11 @@ class Warehouse:
             self._inode = inode
         return self._con
 
+    def version(self) -> tuple[int, int, int]:
+        """Changes when a build swaps in a new warehouse file (inode, size, modification time)."""
+        st = self.path.stat()
+        return st.st_ino, st.st_size, st.st_mtime_ns
+
     def frame(self, sql: str, params: list | None = None) -> pl.DataFrame:
         with self._lock:
             cur = self._connection().cursor()

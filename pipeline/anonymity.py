@@ -72,13 +72,15 @@ def nearest_shown(node: Hashable, kids: dict[Hashable, list[Hashable]], hidden: 
 
 def suppress(parent: Mapping[Hashable, Hashable | None], n: Mapping[Hashable, int], minimum: int,
              measured: set[Hashable] | None = None, subtractable: Iterable[Hashable] | None = None,
-             forced: Iterable[Hashable] = ()) -> tuple[set[Hashable], set[Hashable]]:
+             forced: Iterable[Hashable] = (), order: list[Hashable] | None = None) -> tuple[set[Hashable], set[Hashable]]:
     """Return (primary, secondary) hidden nodes of one family.
 
     parent: node -> the next node covering it (None at the top); n: respondents behind each
     node's figure; measured: nodes with a figure at all (default: all; one without covers
     nothing and counts as hidden); subtractable: nodes whose pairs lie exactly inside the
-    nodes above them (default: all); forced: nodes already hidden by another rule.
+    nodes above them (default: all); forced: nodes already hidden by another rule; order: the
+    nodes, each after every node below it (default: a depth-first walk). A node's decision
+    depends only on the nodes below it, so any such order decides the same.
     """
     measured = set(parent) if measured is None else measured
     subtractable = set(parent) if subtractable is None else set(subtractable)
@@ -93,7 +95,7 @@ def suppress(parent: Mapping[Hashable, Hashable | None], n: Mapping[Hashable, in
     def passed_up(k: Hashable) -> int:   # what k adds to the node above: itself if shown, else what it covers
         return n.get(k, 0) if k not in hidden and k in subtractable else covered[k]
 
-    for node in _post_order(parent, kids):
+    for node in order if order is not None else _post_order(parent, kids):
         covered[node] = sum(passed_up(k) for k in kids[node])
         while node not in hidden:
             gap = n.get(node, 0) - covered[node]

@@ -30,10 +30,11 @@ FIGURE_NAMES = {"competency_score": "Kompetencescorer", "item_mean": "Spørgsmå
                 "respondent_count": "Antal besvarelser", "stitched_score": "Udvikling målt på forgængere"}
 PART_RANK = {"own": 0, "below": 1, "mixed": 2, "unit": 3}   # inner to outer within a unit
 NODE_KEYS = ["survey", "wave", "family", "unit_id", "part", "tag"]
+NO_TAG = 0   # measures are integer codes from 1 while deciding (decide), in the order of their texts
 
 
 def place(figures: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Each figure's family and part (pipeline/anonymity.py), and the nodes: figures with the
+    """Each figure's family and part (measures as integer codes, see `decide`) (pipeline/anonymity.py), and the nodes: figures with the
     same placement cover the same (respondent, value) pairs and are one node.
 
     A mixed figure also adds its own part as a node twice, figure or not: in its own measure's
@@ -48,11 +49,11 @@ def place(figures: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFra
     placed = figures.with_columns(part=part).with_columns(
         family=pl.when(pl.col("part") == "own").then("own_measure")
         .when(pl.col("part").is_not_null()).then("below_measure"),
-        tag=pl.when(pl.col("part") == "mixed").then("own_measure").otherwise(pl.lit("")))
+        tag=pl.when(pl.col("part") == "mixed").then("own_measure").otherwise(pl.lit(NO_TAG, dtype=pl.Int64)))
     mixed = placed.filter(pl.col("part") == "mixed").select(
         "survey", "wave", "unit_id", "own_measure", "below_measure", pl.col("n_own").alias("n"), part=pl.lit("own"))
     twin_keys = mixed.select("survey", "wave", "unit_id", "own_measure", "below_measure").unique(maintain_order=True)
-    own_part = mixed.select("survey", "wave", pl.col("own_measure").alias("family"), "unit_id", "part", tag=pl.lit(""), n="n")
+    own_part = mixed.select("survey", "wave", pl.col("own_measure").alias("family"), "unit_id", "part", tag=pl.lit(NO_TAG, dtype=pl.Int64), n="n")
     inside = mixed.select("survey", "wave", pl.col("below_measure").alias("family"), "unit_id", "part",
                           pl.col("own_measure").alias("tag"), "n")
     candidates = pl.concat([placed.filter(pl.col("part").is_not_null()).select(*NODE_KEYS, "n"), own_part, inside])
@@ -63,9 +64,9 @@ def place(figures: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFra
         raise RuntimeError("figures with the same placement differ in n: the families are inconsistent")
     node_of = nodes.select(*NODE_KEYS, "node")
     twins = (twin_keys
-             .join(node_of.filter(pl.col("part") == "own", pl.col("tag") == ""),
+             .join(node_of.filter(pl.col("part") == "own", pl.col("tag") == NO_TAG),
                    left_on=["survey", "wave", "own_measure", "unit_id"], right_on=["survey", "wave", "family", "unit_id"])
-             .join(node_of.filter(pl.col("part") == "own", pl.col("tag") != ""),
+             .join(node_of.filter(pl.col("part") == "own", pl.col("tag") != NO_TAG),
                    left_on=["survey", "wave", "below_measure", "unit_id", "own_measure"],
                    right_on=["survey", "wave", "family", "unit_id", "tag"], suffix="_inside")
              .select("node", "node_inside"))
@@ -100,14 +101,16 @@ def nest(nodes: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
           .join(ancestors(units), on=["survey", "wave", "unit_id"])
           .join(innermost.rename({"unit_id": "ancestor_id"}), on=["survey", "wave", "family", "ancestor_id"])
           .group_by(family_unit).agg(pl.col("innermost").sort_by("depth").first().alias("up")))
+    depth = ancestors(units).group_by("survey", "wave", "unit_id").agg(pl.len().alias("unit_depth"))
     # order kept: the greedy visits nodes in this order, so a rebuild decides the same way
     return (ranked.join(cover.select("node", "next"), on="node", how="left", maintain_order="left")
+            .join(depth, on=["survey", "wave", "unit_id"], how="left", maintain_order="left")
             .join(whole, on=family_unit, how="left", maintain_order="left")
             .join(up, on=family_unit, how="left", maintain_order="left")
             .join(mixed, on=[*family_unit, "tag"], how="left", maintain_order="left")
             .with_columns(parent_node=pl.when(pl.col("part") == "own").then(pl.coalesce("mixed", "whole", "up"))
                           .otherwise(pl.coalesce("next", "up")))
-            .select("node", *NODE_KEYS, "n", "parent_node"))
+            .select("node", *NODE_KEYS, "n", "parent_node", pl.col("unit_depth").fill_null(0), "rank"))
 
 
 def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
@@ -115,13 +118,19 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
     """Decide every figure. figures: figure, survey, wave, unit_id, key, n, n_own, own_measure,
     below_measure (int_figures); units: survey, wave, unit_id, parent_id (the tree per wave).
     Returns one row per figure, in the order given."""
-    placed, nodes, twins = place(figures)
+    measures = pl.concat([figures["own_measure"], figures["below_measure"]]).unique().sort()
+    codes = pl.Series(range(NO_TAG + 1, NO_TAG + 1 + len(measures)), dtype=pl.Int64)
+    placed, nodes, twins = place(figures.with_columns(     # integer codes: fast to group and join on
+        pl.col("own_measure", "below_measure").replace_strict(measures, codes, return_dtype=pl.Int64)))
     nodes = nest(nodes, units)
     families = []
     for (survey, _, _), g in nodes.group_by(["survey", "wave", "family"], maintain_order=True):
         ids = g["node"].to_list()
+        # children before parents: deeper units first, and within a unit inner parts first
+        order = g.select("node", "unit_depth", "rank", "tag").sort(
+            pl.col("unit_depth"), "rank", "tag", descending=[True, False, False], maintain_order=True)["node"].to_list()
         families.append((survey, ids, dict(zip(ids, g["parent_node"].to_list())), dict(zip(ids, g["n"].to_list())),
-                         {i for i, part in zip(ids, g["part"].to_list()) if part in SUBTRACTABLE}))
+                         {i for i, part in zip(ids, g["part"].to_list()) if part in SUBTRACTABLE}, order))
     unit_of = dict(zip(nodes["node"].to_list(), zip(nodes["survey"], nodes["wave"], nodes["unit_id"])))
     pairs = [(a, b) for a, b in twins.iter_rows()] + [(b, a) for a, b in twins.iter_rows()]
 
@@ -130,12 +139,13 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
     settled: dict[int, tuple] = {}              # family -> (forced nodes, its result): redone only when forced changes
     while True:
         hidden: dict[int, str] = {}             # node -> the first rule that hid it
-        for f, (survey, ids, parents, n, subtractable) in enumerate(families):
+        for f, (survey, ids, parents, n, subtractable, order) in enumerate(families):
             together_here = {i for i in ids if unit_of[i] in forced_units} if forced_units else set()
             twins_here = {i for i in ids if i in forced_twins} if forced_twins else set()
             forced = frozenset(together_here | twins_here)
             if f not in settled or settled[f][0] != forced:
-                settled[f] = (forced, suppress(parents, n, minimum[survey], subtractable=subtractable, forced=forced))
+                settled[f] = (forced, suppress(parents, n, minimum[survey], subtractable=subtractable, forced=forced,
+                                               order=order))
             primary, secondary = settled[f][1]
             for rule, found in (("together", together_here), ("primary", primary),
                                 ("complementary", secondary | twins_here)):
@@ -159,7 +169,8 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
                    maintain_order="left"))
     return (placed.join(nodes.select("node", "local", "local_parent"), on="node", how="left", maintain_order="left")
             .join(rules, on="node", how="left", maintain_order="left")
-            .with_columns(node="local", parent_node="local_parent")
+            .with_columns(node="local", parent_node="local_parent",
+                          family=pl.col("family").replace_strict(codes, measures, default=None))
             .with_columns(rule=pl.when(pl.col("node").is_null() | small).then(pl.lit("primary"))
                           .otherwise(pl.col("node_rule")))
             .select("figure", "survey", "wave", "unit_id", "key", "family", "part", "node", "parent_node",
@@ -174,7 +185,7 @@ def decide_lineage(stitched: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFr
     own = decisions.filter(pl.col("figure") == "competency_score").select(
         "survey", "wave", pl.col("unit_id").alias("predecessor_id"), "key", pl.col("shown").alias("predecessor_shown"))
     verdict = (stitched.join(own, on=["survey", "wave", "predecessor_id", "key"], how="left")
-               .group_by("survey", "wave", "unit_id", "key")
+               .group_by("survey", "wave", "unit_id", "key", maintain_order=True)
                .agg((pl.col("same_role").fill_null(False) & pl.col("predecessor_shown").fill_null(False)).all()
                     .alias("shown")))
     return verdict.select(

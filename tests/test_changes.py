@@ -41,3 +41,12 @@ def test_welch_interval_by_hand() -> None:
     assert result["A"][5] is True      # 10 points, interval about 2.5 to 17.5
     assert result["B"][5] is False     # 6 points on 6 + 6 answers: within the noise
     assert result["C"][1:6] == (None, None, None, None, False) and result["C"][6] is True
+
+
+def test_groups_without_spread_change_exactly_by_their_difference() -> None:
+    # every respondent gave the same score both years (found at 400,000 employees): Welch's df is 0/0
+    rows = [("2024", "D", 50.0, 0.0, 5, False), ("2025", "D", 75.0, 0.0, 6, False),
+            ("2024", "E", 50.0, 0.0, 5, False), ("2025", "E", 50.0, 0.0, 5, False)]
+    result = {r[0]: r for r in _changes(rows)}
+    assert result["D"][1:6] == (25.0, 25.0, 25.0, 9.0, True)
+    assert result["E"][1:6] == (0.0, 0.0, 0.0, 8.0, False)

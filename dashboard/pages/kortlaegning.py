@@ -1,6 +1,8 @@
 """Kortlægning (HR only): the mapping as a matrix, cells without enough evidence, unmapped items."""
 from __future__ import annotations
 
+import functools
+
 import dash
 import polars as pl
 from dash import Input, Output, dcc, html
@@ -17,6 +19,10 @@ MIN_ITEMS = 3   # fewer items than this in a competency x role cell is too littl
 
 def data(ctx: Context, access: Access) -> dict[str, pl.DataFrame]:
     access.require(PAGE)
+    return tables(ctx)
+
+
+def tables(ctx: Context) -> dict[str, pl.DataFrame]:
     return {"Kortlægning": ctx.warehouse.mapping(), "Dækning": ctx.warehouse.coverage(),
             "Kvalitet": ctx.warehouse.mapping_quality(), "Ikke koblet": ctx.warehouse.unmapped(),
             "Anonymitet": ctx.warehouse.disclosure_summary().with_columns(
@@ -40,9 +46,15 @@ def register(app: dash.Dash, ctx: Context) -> None:
                   Input("kl-trigger", "data"))
     def show(_):
         try:
-            d = data(ctx, ctx.access())
+            ctx.access().require(PAGE)
         except Forbidden:
             return ui.NO_ACCESS, {}, "#"
+        return *page(ctx.warehouse.version()), ui.href("excel", page=PAGE)
+
+    @functools.lru_cache(maxsize=2)
+    def page(version: tuple) -> tuple[list, dict]:
+        """The page is the same for every HR user until the warehouse file changes (`version`)."""
+        d = tables(ctx)
         cov = d["Dækning"].with_columns(
             pl.when(pl.col("n_items") < MIN_ITEMS).then(pl.lit("for lidt evidens")).otherwise(pl.lit("ok")).alias("Vurdering"))
         weak = cov.filter(pl.col("n_items") < MIN_ITEMS)
@@ -76,5 +88,4 @@ def register(app: dash.Dash, ctx: Context) -> None:
             ui.table(d["Ikke koblet"].select(pl.col("survey").alias("Måling"), pl.col("item_code").alias("Kode"),
                                              pl.col("text").alias("Spørgsmål")), "Spørgsmål uden kobling"),
         ]
-        fig = charts.mapping_matrix(d["Kortlægning"], ctx.warehouse.competencies(), ctx.warehouse.roles())
-        return content, fig, ui.href("excel", page=PAGE)
+        return content, charts.mapping_matrix(d["Kortlægning"], ctx.warehouse.competencies(), ctx.warehouse.roles())

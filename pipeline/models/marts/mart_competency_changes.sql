@@ -24,8 +24,9 @@ welch as (
     select *,
         to_score - from_score as difference,
         sqrt(from_sd ^ 2 / from_n + to_sd ^ 2 / to_n) as se,
-        (from_sd ^ 2 / from_n + to_sd ^ 2 / to_n) ^ 2
-          / ((from_sd ^ 2 / from_n) ^ 2 / (from_n - 1) + (to_sd ^ 2 / to_n) ^ 2 / (to_n - 1)) as df
+        case when from_sd = 0 and to_sd = 0 then (from_n + to_n - 2)::double   -- no spread: the interval is
+             else (from_sd ^ 2 / from_n + to_sd ^ 2 / to_n) ^ 2                -- the difference itself, any df
+                  / ((from_sd ^ 2 / from_n) ^ 2 / (from_n - 1) + (to_sd ^ 2 / to_n) ^ 2 / (to_n - 1)) end as df
     from pairs
     where not from_suppressed and not to_suppressed
 )
