@@ -1,15 +1,19 @@
 """Time a whole build against its read floor, step by step, on a demo municipality of N employees.
 
-    ./run bench-build [--employees N] [--seed S] [--data DIR] [--keep]
+    ./run bench-build [--employees N] [--seed S] [--data DIR] [--incremental] [--keep FILE]
 
 Generates the demo exports once per (N, seed) under data/bench/ (reused on later runs), then,
 in one process and one run: reads every export once with polars (the read floor), and builds
 the warehouse into a temporary folder, printing per step the wall time and the peak resident
 memory (sampled every 20 ms), the whole build's time and peak, and its ratio to the read floor.
+--incremental: first builds every export but the newest, then times adding that one (an
+incremental build) against the newest export's own read floor.
 """
 from __future__ import annotations
 
 import argparse
+import re
+import shutil
 import sys
 import tempfile
 import threading
@@ -19,8 +23,8 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.config import load_settings
-from pipeline.flow import build, demo_data
+from pipeline.config import Settings, load_settings
+from pipeline.flow import BuildResult, build, demo_data
 from pipeline.read import list_exports
 
 
@@ -53,10 +57,10 @@ class PeakMemory:
         return peak
 
 
-def read_floor(raw: Path) -> float:
-    """Seconds to read every export once with polars, as delivered (CSV and XLSX)."""
+def read_floor(raw: Path, only: Path | None = None) -> float:
+    """Seconds to read every export (or only one) once with polars, as delivered (CSV and XLSX)."""
     start = time.perf_counter()
-    for path in list_exports(raw):
+    for path in [only] if only else list_exports(raw):
         if path.suffix.lower() == ".xlsx":
             pl.read_excel(path)
         else:
@@ -64,11 +68,42 @@ def read_floor(raw: Path) -> float:
     return time.perf_counter() - start
 
 
+def newest_export(raw: Path) -> Path:
+    """The export with the latest year in its name (the demo's newest waves)."""
+    def year(p: Path) -> int:
+        return max((int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", p.name)), default=0)
+    return max(list_exports(raw), key=lambda p: (year(p), p.name))
+
+
+def timed_build(run: Settings, memory: PeakMemory) -> tuple[BuildResult, float, list[int]]:
+    """Build once; returns the result, the wall time and the peak memory of each step."""
+    steps: list[tuple[str, int]] = []
+    started = time.perf_counter()
+
+    def step(name: str) -> None:   # printed as it goes, so a run that dies still shows how far it got
+        steps.append((name, memory.take()))
+        print(f"  {time.perf_counter() - started:7.1f} s  peak so far {steps[-1][1] / 2**30:.2f} GiB  -> {name}", flush=True)
+    result = build(run, step)
+    total = time.perf_counter() - started
+    return result, total, [p for _, p in steps[1:]] + [memory.take()]
+
+
+def report(result: BuildResult, total: float, peaks: list[int], floor: float) -> None:
+    print(f"{'step':12s} {'wall s':>8s} {'peak GiB':>9s}")
+    for (name, seconds), peak in zip(result.timings.items(), peaks):
+        print(f"{name:12s} {seconds:8.1f} {peak / 2**30:9.2f}")
+    print(f"{'build':12s} {total:8.1f} {max(peaks) / 2**30:9.2f}   = {total / floor:.1f}x the read floor"
+          f"{'  (incremental: ' + result.reason + ')' if result.incremental else ''}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=4000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--data", type=Path, default=None, help="exports to build (default: generated demo data)")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the built warehouse as this file (for ./run bench)")
+    parser.add_argument("--incremental", action="store_true",
+                        help="build all but the newest export, then time adding it against its own read floor")
     args = parser.parse_args()
     settings = load_settings()
     raw = args.data or settings.root / "data" / "bench" / f"{args.employees}-{args.seed}"
@@ -79,26 +114,28 @@ def main() -> int:
     files = list_exports(raw)
     size = sum(p.stat().st_size for p in files)
     with PeakMemory() as memory, tempfile.TemporaryDirectory(dir=raw.parent) as tmp:
-        floor = read_floor(raw)
+        run = replace(settings, raw=Path(tmp) / "raw", warehouse=Path(tmp) / "bench.duckdb", key_file=Path(tmp) / "key",
+                      duckdb={**settings.duckdb, "temp_directory": str(Path(tmp) / "spill")})
+        run.raw.mkdir()
+        newest = newest_export(raw) if args.incremental else None
+        for path in raw.iterdir():
+            if path != newest:
+                (run.raw / path.name).symlink_to(path.resolve())
+        if newest:
+            print(f"building every export but {newest.name} first ...", flush=True)
+            build(run)
+            (run.raw / newest.name).symlink_to(newest.resolve())
+        floor = read_floor(run.raw, only=newest)
         floor_peak = memory.take()
         print(f"read floor {floor:.1f} s", flush=True)
-        steps: list[tuple[str, int]] = []
-
-        def step(name: str) -> None:   # printed as it goes, so a run that dies still shows how far it got
-            steps.append((name, memory.take()))
-            print(f"  {time.perf_counter() - started:7.1f} s  peak so far {steps[-1][1] / 2**30:.2f} GiB  -> {name}", flush=True)
-        run = replace(settings, raw=raw, warehouse=Path(tmp) / "bench.duckdb", key_file=Path(tmp) / "key",
-                      duckdb={**settings.duckdb, "temp_directory": str(Path(tmp) / "spill")})
-        started = time.perf_counter()
-        result = build(run, step)
-        total = time.perf_counter() - started
-        peaks = [p for _, p in steps[1:]] + [memory.take()]
-    print(f"{len(files)} exports, {size / 2**20:.0f} MiB; read floor (polars, every export once): "
-          f"{floor:.1f} s, peak {floor_peak / 2**30:.2f} GiB")
-    print(f"{'step':12s} {'wall s':>8s} {'peak GiB':>9s}")
-    for (name, seconds), peak in zip(result.timings.items(), peaks):
-        print(f"{name:12s} {seconds:8.1f} {peak / 2**30:9.2f}")
-    print(f"{'build':12s} {total:8.1f} {max(peaks) / 2**30:9.2f}   = {total / floor:.1f}x the read floor")
+        result, total, peaks = timed_build(run, memory)
+        if args.keep:
+            args.keep.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(run.warehouse, args.keep)
+    what = f"adding {newest.name} ({newest.stat().st_size / 2**20:.0f} MiB)" if newest else \
+        f"{len(files)} exports, {size / 2**20:.0f} MiB"
+    print(f"{what}; read floor (polars, every export read once): {floor:.2f} s, peak {floor_peak / 2**30:.2f} GiB")
+    report(result, total, peaks, floor)
     return 0
 
 

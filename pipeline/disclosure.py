@@ -218,36 +218,50 @@ def _in_waves(con: duckdb.DuckDBPyConnection, sql: str, waves: list[tuple[str, s
 
 
 def decide_wave(con: duckdb.DuckDBPyConnection, survey: str, wave: str, together: bool = False) -> pl.DataFrame:
-    """Read one survey wave's private figures and decide them (writes nothing). Survey waves are
-    decided independently of each other, so one at a time keeps memory to the largest wave's."""
+    """Read one survey wave's private figures and decide them (writes nothing; stitched trends
+    are decided by `decide_stitched`). Survey waves are decided independently of each other, so
+    one at a time keeps memory to the largest wave's."""
     one = [(survey, wave)]
     figures = _in_waves(con, "select * from int_figures", one, "order by figure, survey, wave, unit_id, key")
     units = _in_waves(con, "select survey, wave, unit_id, parent_id from dim_unit_wave", one)
     minimum = dict(con.execute("select survey, min_group_size from dim_survey").fetchall())
-    decisions = decide(figures, units, minimum, together)
-    return pl.concat([decisions, decide_lineage(_in_waves(con, STITCHED_SQL, one), decisions)])
+    return decide(figures, units, minimum, together)
+
+
+def decide_stitched(con: duckdb.DuckDBPyConnection, decisions: pl.DataFrame) -> pl.DataFrame:
+    """Every wave's stitched trend figures, from the predecessors' decisions. All waves each time:
+    a new wave in which a merged unit first appears adds stitched figures to the waves before it."""
+    return decide_lineage(con.sql(f"select * from ({STITCHED_SQL}) order by all").pl(), decisions)
 
 
 def decide_all(con: duckdb.DuckDBPyConnection, together: bool = False) -> pl.DataFrame:
     """Every survey wave's decisions (writes nothing): for comparing choices (anonymity-report)."""
     waves = con.execute("select survey, wave from dim_wave order by all").fetchall()
-    return pl.concat([decide_wave(con, survey, wave, together) for survey, wave in waves])
+    decisions = pl.concat([decide_wave(con, survey, wave, together) for survey, wave in waves])
+    return pl.concat([decisions, decide_stitched(con, decisions)])
 
 
 def run(con: duckdb.DuckDBPyConnection, together: bool = False, waves: list[tuple[str, str]] | None = None) -> None:
     """The stage: decide the figures of every survey wave, or of the given ones (an incremental
-    build keeps the others' decisions), and write them to `disclosure`."""
+    build keeps the others' decisions), then every stitched trend, and write them to `disclosure`."""
     if waves is None:
         con.register("_empty", pl.DataFrame(schema=DECISION_SCHEMA))
         con.execute("create or replace table disclosure as select * from _empty")
         con.unregister("_empty")
         waves = con.execute("select survey, wave from dim_wave order by all").fetchall()
     for survey, wave in waves:
-        decisions = decide_wave(con, survey, wave, together)
-        con.register("_decisions", decisions)
-        con.execute("delete from disclosure where survey = ? and wave = ?", [survey, wave])
-        con.execute("insert into disclosure select * from _decisions")
-        con.unregister("_decisions")
+        _write(con, decide_wave(con, survey, wave, together), "survey = ? and wave = ? and figure <> 'stitched_score'",
+               [survey, wave])
+    own = con.sql("select * from disclosure where figure = 'competency_score'").pl()
+    _write(con, decide_stitched(con, own), "figure = 'stitched_score'", [])
+
+
+def _write(con: duckdb.DuckDBPyConnection, decisions: pl.DataFrame, replacing: str, params: list) -> None:
+    """Replace the rows of `disclosure` matching `replacing` by `decisions`."""
+    con.register("_decisions", decisions)
+    con.execute(f"delete from disclosure where {replacing}", params)
+    con.execute("insert into disclosure select * from _decisions")
+    con.unregister("_decisions")
 
 
 PUBLISHED_SQL = """

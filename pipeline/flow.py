@@ -1,8 +1,10 @@
-"""The build, in one visible place: read -> validate -> transform -> load -> score.
+"""The build, in one visible place: read -> validate -> transform -> load -> score (figures,
+then the suppression stage, then what is published).
 
-Configuration and exports are read first; every export is validated before
-anything is written; the warehouse is built into a new file and swapped in only
-when every step succeeded, so a failed build leaves the live warehouse as it was.
+Configuration and exports are read first; every export is validated before anything is
+written; the warehouse is built into a new file (an incremental build: a copy of the live one)
+and swapped in only when every step succeeded, so a failed build leaves the live warehouse as
+it was. Each step's wall time is in BuildResult.timings under the names of `done(...)`.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline import disclosure, score
 from pipeline import transform as tf
 from pipeline.config import Settings, pseudonym_key
 from pipeline.errors import ConfigError, SammenError
@@ -25,7 +28,7 @@ from pipeline.mapping import Mapping, load_mapping
 from pipeline.organisation import (FILE_NAME, HEADCOUNT_FILE, LINEAGE_FILE, read_headcount, read_lineage,
                                    read_organisation, units_at)
 from pipeline.read import Export, list_exports, read_export
-from pipeline.score import score, t_quantiles
+from pipeline.score import t_quantiles
 from pipeline.validate import Finding, ValueCheck, bad_cell_findings, plan_findings, validate_values
 from pipeline.warehouse import building
 from pipeline.yamlfile import load_yaml
@@ -221,7 +224,7 @@ def plan_build(settings: Settings, key: bytes, full: bool = False) -> BuildPlan:
               else "ingen nye eksportfiler" if not new else "")
     if reason:
         return BuildPlan(False, reason, paths, digests, configuration)
-    return BuildPlan(True, f"{len(new)} nye eksportfiler lægges til", new, {p.name: digests[p.name] for p in new},
+    return BuildPlan(True, "1 ny eksportfil lægges til" if len(new) == 1 else f"{len(new)} nye eksportfiler lægges til", new, {p.name: digests[p.name] for p in new},
                      configuration, waves)
 
 
@@ -285,9 +288,16 @@ def _build(settings: Settings, step: Step, plan: BuildPlan, key: bytes) -> Build
         step("Indlæser kildetabellerne i DuckDB")
         load(con, sources, append=plan.incremental)
         done("load")
-        step("Bygger dimensioner og fakta, kompetencescorer og anonymitet")
-        suppression = score(con, settings.hide_unit_together, sorted(new_waves) if plan.incremental else None)
-        done("score")
+        waves = sorted(new_waves) if plan.incremental else None
+        step("Bygger dimensioner, fakta og alle tal (DuckDB)")
+        score.figures(con)
+        done("figures")
+        step("Afgør, hvilke tal der må vises (anonymitet)")
+        disclosure.run(con, settings.hide_unit_together, waves)
+        done("suppress")
+        step("Bygger de offentliggjorte tabeller og kontrollerer dem")
+        suppression = score.publish(con, waves)
+        done("publish")
     return BuildResult(settings.warehouse, findings, timings, suppression, plan.incremental, plan.reason)
 
 

@@ -1,6 +1,7 @@
-"""Score step: staging views, dimensions and facts over the loaded `src_` tables, the
-private figures (models/intermediate, where the roll-up of docs/method.md is written in SQL), the suppression stage that decides what is published
-(pipeline/disclosure.py), then the published marts and analyst views, and an audit of them.
+"""Score step, in two parts around the suppression stage (pipeline/disclosure.py): `figures`
+builds the staging views, dimensions and facts over the loaded `src_` tables and every private
+figure (models/intermediate, where the roll-up of docs/method.md is written in SQL); `publish`
+builds the published marts and analyst views from the stage's decisions, and audits them.
 t_quantiles() is the reference table the intervals use."""
 from __future__ import annotations
 
@@ -26,14 +27,15 @@ class AnonymityBreach(SammenError):
     """The audit found a published figure that reveals a small group: nothing is published."""
 
 
-def score(con: duckdb.DuckDBPyConnection, hide_unit_together: bool = False,
-          waves: list[tuple[str, str]] | None = None) -> dict:
-    """Build the staging views, dimensions, facts and private figures, decide what is shown,
-    build the published marts and views, and audit them. waves: decide and audit only these
-    (survey, wave)s, keeping the decisions already in `disclosure` for the others (an
-    incremental build). Returns the figures hidden per kind and rule, and the audit's result."""
+def figures(con: duckdb.DuckDBPyConnection) -> None:
+    """The staging views, dimensions, facts and every private figure (models/intermediate)."""
     run_models(con, ["staging", "core", "intermediate"])
-    disclosure.run(con, hide_unit_together, waves)
+
+
+def publish(con: duckdb.DuckDBPyConnection, waves: list[tuple[str, str]] | None = None) -> dict:
+    """After the suppression stage (pipeline/disclosure.py): the published marts and views, and
+    their audit (of the given survey waves, or all). Returns the figures hidden per kind and
+    rule, and the audit's result; raises AnonymityBreach if the audit finds anything."""
     run_models(con, ["marts", "views"])
     result = disclosure.audit(con, waves)
     if result["small_groups"] or result["hidden_with_figures"]:
