@@ -150,13 +150,26 @@ def profile(scores: pl.DataFrame, competencies: list[str], title: str) -> go.Fig
     return _layout(fig, title, 380)
 
 
-def spread(data: pl.DataFrame, competencies: list[str], highlight: str | None, title: str) -> dict:
-    """Unit scores per competency at one role level, one unit highlighted. A plotly figure as a
-    dict: one point per unit (tens of thousands in a large kommune) without plotly's validation."""
-    traces = [dict(type="box", x=data["competency"].to_list(), y=data["score"].to_list(), boxpoints="all", jitter=0.4,
-                   pointpos=0, name="Enheder", marker=dict(color="#56B4E9", size=6), line=dict(color="#0072B2"),
-                   fillcolor="rgba(86,180,233,0.15)", text=data["unit_name"].to_list(),
-                   hovertemplate="%{text}: %{y:.0f}<extra></extra>")]
+MAX_POINTS = 3000   # above this many units a box plot's points are noise, and slow to send
+
+
+def spread(data: pl.DataFrame, competencies: list[str], highlight: str | None, title: str,
+           stats: pl.DataFrame) -> dict:
+    """Unit scores per competency at one role level, one unit highlighted. stats: per competency
+    min, q1, median, q3, max (rolleniveau.box_stats). Up to MAX_POINTS units every unit is a
+    point; above, the boxes are drawn from `stats` alone. A plotly figure as a dict."""
+    box = dict(type="box", name="Enheder", marker=dict(color="#56B4E9", size=6), line=dict(color="#0072B2"),
+               fillcolor="rgba(86,180,233,0.15)")
+    if data.height <= MAX_POINTS:
+        box.update(x=data["competency"].to_list(), y=data["score"].to_list(), boxpoints="all", jitter=0.4, pointpos=0,
+                   text=data["unit_name"].to_list(), hovertemplate="%{text}: %{y:.0f}<extra></extra>")
+    else:
+        box.update(x=stats["competency"].to_list(), lowerfence=stats["min"].to_list(), q1=stats["q1"].to_list(),
+                   median=stats["median"].to_list(), q3=stats["q3"].to_list(), upperfence=stats["max"].to_list(),
+                   boxpoints=False)
+        title += f"<br><sup>{data['unit_id'].n_unique():,} enheder: kasserne viser spredningen, ".replace(",", ".") + \
+            "punkterne udelades</sup>"
+    traces = [box]
     if highlight:
         h = data.filter(pl.col("unit_id") == highlight)
         traces.append(dict(type="scatter", x=h["competency"].to_list(), y=h["score"].to_list(), mode="markers+text",

@@ -38,7 +38,11 @@ def building(target: Path, duckdb_config: dict[str, str | int] | None = None,
     if "temp_directory" in config:
         Path(config["temp_directory"]).mkdir(parents=True, exist_ok=True)
     if copy_live:
-        shutil.copyfile(target, tmp)
+        try:
+            shutil.copyfile(target, tmp)
+        except BaseException:
+            tmp.unlink(missing_ok=True)   # a half copy is never left behind
+            raise
     con = duckdb.connect(str(tmp), config=config)
     try:
         yield con

@@ -218,6 +218,25 @@ def test_rolleniveau_table_summarises_the_box_plot_by_hand() -> None:
     assert rows[0]["Valgt enhed"] is None and rows[0]["Median"] == 55
 
 
+def test_rolleniveau_chart_draws_every_unit_or_above_a_limit_the_boxes_alone() -> None:
+    from dashboard import charts
+    from dashboard.pages.rolleniveau import box_stats
+
+    def units(n: int) -> pl.DataFrame:
+        return pl.DataFrame({"unit_id": [f"u{i}" for i in range(n)], "unit_name": [f"Enhed {i}" for i in range(n)],
+                             "competency": ["K"] * n, "score": [float(i % 101) for i in range(n)]})
+    few, many = units(charts.MAX_POINTS), units(charts.MAX_POINTS + 1)
+    small = charts.spread(few, ["K"], "u7", "t", box_stats(few))
+    assert len(small["data"][0]["y"]) == charts.MAX_POINTS and small["data"][0]["boxpoints"] == "all"
+    big = charts.spread(many, ["K"], "u7", "t", box_stats(many))
+    box = big["data"][0]
+    assert "y" not in box and box["boxpoints"] is False
+    # scores 0..100 repeated: 3,001 units -> min 0, max 100; the quartiles as polars computes them
+    assert (box["lowerfence"], box["upperfence"]) == ([0.0], [100.0])
+    assert box["median"] == [many["score"].median()] and box["q1"] == [many["score"].quantile(0.25, "linear")]
+    assert big["data"][1]["y"] == [7.0] and "3.001 enheder" in big["layout"]["title"]["text"]
+
+
 def test_kortlaegning_reports_what_the_suppression_stage_hid(site) -> None:
     server, settings, _ = site
     sheet = pl.read_excel(io.BytesIO(_client(server, "hr").get("/download/excel?page=kortlaegning").data),

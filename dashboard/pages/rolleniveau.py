@@ -52,24 +52,30 @@ def register(app: dash.Dash, ctx: Context) -> None:
         except Forbidden:
             return {}, ui.NO_ACCESS, "#"
         comps = ctx.warehouse.competencies()
-        fig = charts.spread(spread, comps, unit, f"{role} · {wave}")
+        fig = charts.spread(spread, comps, unit, f"{role} · {wave}", box_stats(spread))
         return (fig, ui.details_table(summary(spread, comps, unit), f"{role}, {wave}: spredningen af enhedernes scorer"),
                 ui.href("excel", page=PAGE, survey=survey, wave=wave, role=role, unit=unit))
+
+
+def box_stats(spread: pl.DataFrame) -> pl.DataFrame:
+    """The box plot's numbers per competency: units, range and quartiles (linear), the one home of
+    what the chart draws and the table lists."""
+    q = pl.col("score")
+    return spread.group_by("competency", maintain_order=True).agg(
+        pl.len().alias("units"), q.min().alias("min"), q.quantile(0.25, "linear").alias("q1"),
+        q.median().alias("median"), q.quantile(0.75, "linear").alias("q3"), q.max().alias("max"))
 
 
 def summary(spread: pl.DataFrame, competencies: list[str], highlight: str | None) -> pl.DataFrame:
     """The box plot as a table: per competency the number of units, quartiles and range, and the
     highlighted unit's score. (Every unit's score is in the Excel export; a page table with one row
     per unit would hold tens of thousands of rows in a large kommune.)"""
-    q = pl.col("score")
-
-    def whole(e: pl.Expr, name: str) -> pl.Expr:   # scores are shown as whole numbers, as on the chart
-        return e.round(0).cast(pl.Int64).alias(name)
-    return (spread.group_by("competency").agg(
-                pl.len().alias("Enheder"), whole(q.min(), "Laveste"), whole(q.quantile(0.25, "linear"), "25 %"),
-                whole(q.median(), "Median"), whole(q.quantile(0.75, "linear"), "75 %"), whole(q.max(), "Højeste"),
-                whole(q.filter(pl.col("unit_id") == highlight).first(), "Valgt enhed"))
+    def whole(name: str, label: str) -> pl.Expr:   # scores are shown as whole numbers, as on the chart
+        return pl.col(name).round(0).cast(pl.Int64).alias(label)
+    chosen = spread.filter(pl.col("unit_id") == highlight).select("competency", pl.col("score").alias("chosen"))
+    return (box_stats(spread).join(chosen, on="competency", how="left")
             .with_columns(pl.col("competency").replace_strict(competencies, list(range(len(competencies))),
                                                               default=len(competencies)).alias("_order"))
-            .sort("_order").select(pl.col("competency").alias("Kompetence"), "Enheder", "Laveste", "25 %",
-                                   "Median", "75 %", "Højeste", "Valgt enhed"))
+            .sort("_order").select(pl.col("competency").alias("Kompetence"), pl.col("units").alias("Enheder"),
+                                   whole("min", "Laveste"), whole("q1", "25 %"), whole("median", "Median"),
+                                   whole("q3", "75 %"), whole("max", "Højeste"), whole("chosen", "Valgt enhed")))
