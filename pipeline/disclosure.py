@@ -293,15 +293,30 @@ def check(published: pl.DataFrame, minimum: dict[str, int]) -> dict[str, int]:
     """published: survey, wave, node, parent_node, part, shown, n, anything (whether any number is
     published for the figure). Per family, every shown figure minus the nearest shown figures
     below it must leave 0 or at least the minimum respondents; every shown figure has at least
-    the minimum; a hidden one has no number at all."""
-    small, blanked = 0, 0
-    for (survey, _), part in published.group_by("survey", "wave"):   # node ids are per survey wave
-        shown = part.filter(pl.col("shown"))
-        n = dict(shown.select("node", "n").unique().iter_rows())
-        parent = dict(part.select("node", "parent_node").unique().iter_rows())
-        subtractable = set(shown.filter(pl.col("part").is_in(list(SUBTRACTABLE)))["node"].to_list())
-        small += len(small_remainders(parent, n, set(n), subtractable, minimum[survey]))
-        small += sum(1 for v in n.values() if v is None or v < minimum[survey])
-        blanked += part.filter(~pl.col("shown") & pl.col("anything")).height
+    the minimum; a hidden one has no number at all.
+
+    Vectorised (pipeline/anonymity.small_remainders is the same walk, node by node): each shown
+    subtractable node walks up its family, adding its n to every shown node it passes, and stops
+    at the first shown subtractable one, which covers it for everything above."""
+    key = ["survey", "wave", "node"]
+    nodes = (published.group_by(key).agg(
+        pl.col("parent_node").first(), pl.col("shown").any(),
+        pl.col("n").filter(pl.col("shown")).first(),
+        (pl.col("shown") & pl.col("part").is_in(list(SUBTRACTABLE))).any().alias("covers"))
+        .with_columns(least=pl.col("survey").replace_strict(minimum, return_dtype=pl.Int64)))
+    walking = nodes.filter("covers").select("survey", "wave", pl.col("parent_node").alias("at"), pl.col("n").alias("amount"))
+    passed = []
+    while walking.height:
+        here = walking.join(nodes.select("survey", "wave", pl.col("node").alias("at"), "parent_node", "shown", "covers"),
+                            on=["survey", "wave", "at"])
+        passed.append(here.filter("shown").select("survey", "wave", pl.col("at").alias("node"), "amount"))
+        walking = here.filter(~pl.col("covers") & pl.col("parent_node").is_not_null()).select(
+            "survey", "wave", pl.col("parent_node").alias("at"), "amount")
+    covered = (pl.concat(passed).group_by(key).agg(pl.col("amount").sum().alias("covered")) if passed
+               else pl.DataFrame(schema={"survey": pl.String, "wave": pl.String, "node": pl.Int64, "covered": pl.Int64}))
+    shown = nodes.filter("shown").join(covered, on=key, how="left").with_columns(
+        rest=pl.col("n") - pl.col("covered").fill_null(0))
+    small = (shown.filter(~((pl.col("rest") == 0) | (pl.col("rest") >= pl.col("least")))).height
+             + shown.filter(pl.col("n").is_null() | (pl.col("n") < pl.col("least"))).height)
     return {"figures_checked": published.filter(pl.col("shown")).height, "small_groups": small,
-            "hidden_with_figures": blanked}
+            "hidden_with_figures": published.filter(~pl.col("shown") & pl.col("anything")).height}
