@@ -131,7 +131,7 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
             pl.col("unit_depth"), "rank", "tag", descending=[True, False, False], maintain_order=True)["node"].to_list()
         families.append((survey, ids, dict(zip(ids, g["parent_node"].to_list())), dict(zip(ids, g["n"].to_list())),
                          {i for i, part in zip(ids, g["part"].to_list()) if part in SUBTRACTABLE}, order))
-    unit_of = dict(zip(nodes["node"].to_list(), zip(nodes["survey"], nodes["wave"], nodes["unit_id"])))
+    unit_of = dict(zip(nodes["node"].to_list(), zip(*(nodes[c].to_list() for c in ("survey", "wave", "unit_id")))))
     pairs = [(a, b) for a, b in twins.iter_rows()] + [(b, a) for a, b in twins.iter_rows()]
 
     forced_units: set[tuple] = set()            # (survey, wave, unit) whose figures are hidden together
