@@ -113,20 +113,3 @@ def suppress(parent: Mapping[Hashable, Hashable | None], n: Mapping[Hashable, in
                         break
                     up = parent[up]
     return primary, secondary
-
-
-def small_remainders(parent: Mapping[Hashable, Hashable | None], n: Mapping[Hashable, int],
-                     shown: set[Hashable], subtractable: set[Hashable], minimum: int) -> dict[Hashable, int]:
-    """The audit: for every shown node, subtract the nearest shown subtractable nodes below it
-    (walking up from each of them, not down as `suppress` does); return the nodes whose
-    remainder is neither 0 nor at least the minimum. Empty means the rule holds."""
-    covered = {node: 0 for node in shown}
-    for node in shown & subtractable:
-        up = parent.get(node)
-        while up is not None:
-            if up in shown:
-                covered[up] += n[node]
-                if up in subtractable:
-                    break          # `up` covers `node`: the nodes above subtract `up` instead
-            up = parent.get(up)
-    return {node: n[node] - c for node, c in covered.items() if not (n[node] - c == 0 or n[node] - c >= minimum)}

@@ -19,7 +19,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from pipeline.anonymity import SUBTRACTABLE, small_remainders, suppress
+from pipeline.anonymity import SUBTRACTABLE, suppress
 
 DECISION_SCHEMA = {"figure": pl.String, "survey": pl.String, "wave": pl.String, "unit_id": pl.String,
                    "key": pl.String, "family": pl.String, "part": pl.String, "node": pl.Int64,
@@ -295,9 +295,9 @@ def check(published: pl.DataFrame, minimum: dict[str, int]) -> dict[str, int]:
     below it must leave 0 or at least the minimum respondents; every shown figure has at least
     the minimum; a hidden one has no number at all.
 
-    Vectorised (pipeline/anonymity.small_remainders is the same walk, node by node): each shown
-    subtractable node walks up its family, adding its n to every shown node it passes, and stops
-    at the first shown subtractable one, which covers it for everything above."""
+    Each shown subtractable node walks up its family (all such nodes at once, one level per
+    join), adding its n to every shown node it passes, and stops at the first shown subtractable
+    one, which covers it for everything above. Independent of `suppress`, which walks down."""
     key = ["survey", "wave", "node"]
     nodes = (published.group_by(key).agg(
         pl.col("parent_node").first(), pl.col("shown").any(),
