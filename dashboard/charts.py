@@ -176,8 +176,9 @@ def spread(data: pl.DataFrame, competencies: list[str], highlight: str | None, t
                            marker=dict(symbol="diamond", size=16, color=AREA, line=dict(color="black", width=1)),
                            text=[f"{v:.0f}" for v in h["score"].to_list()], textposition="middle right",
                            name=h["unit_name"][0] if h.height else "Valgt enhed"))
-    return {"data": traces, "layout": dict(_frame(title, 480), xaxis=dict(categoryorder="array", categoryarray=competencies),
-                                           yaxis=dict(range=[0, 100], gridcolor="#ddd"))}
+    layout = dict(_frame(title, 480), xaxis=dict(categoryorder="array", categoryarray=competencies),
+                  yaxis=dict(range=[0, 100], gridcolor="#ddd"))
+    return {"data": traces, "layout": layout}
 
 
 def mapping_matrix(mapping: pl.DataFrame, competencies: list[str], roles: list[str]) -> dict:

@@ -72,7 +72,8 @@ def nearest_shown(node: Hashable, kids: dict[Hashable, list[Hashable]], hidden: 
 
 def suppress(parent: Mapping[Hashable, Hashable | None], n: Mapping[Hashable, int], minimum: int,
              measured: set[Hashable] | None = None, subtractable: Iterable[Hashable] | None = None,
-             forced: Iterable[Hashable] = (), order: list[Hashable] | None = None) -> tuple[set[Hashable], set[Hashable]]:
+             forced: Iterable[Hashable] = (),
+             order: list[Hashable] | None = None) -> tuple[set[Hashable], set[Hashable]]:
     """Return (primary, secondary) hidden nodes of one family.
 
     parent: node -> the next node covering it (None at the top); n: respondents behind each

@@ -34,8 +34,9 @@ NO_TAG = 0   # measures are integer codes from 1 while deciding (decide), in the
 
 
 def place(figures: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Each figure's family and part (measures as integer codes, see `decide`) (pipeline/anonymity.py), and the nodes: figures with the
-    same placement cover the same (respondent, value) pairs and are one node.
+    """Each figure's family and part (pipeline/anonymity.py; measures as integer codes, see
+    `decide`), and the nodes: figures with the same placement cover the same (respondent, value)
+    pairs and are one node.
 
     A mixed figure also adds its own part as a node twice, figure or not: in its own measure's
     family (where an own figure of the unit may show it) and inside the mixed node (tagged), as
@@ -53,7 +54,8 @@ def place(figures: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFra
     mixed = placed.filter(pl.col("part") == "mixed").select(
         "survey", "wave", "unit_id", "own_measure", "below_measure", pl.col("n_own").alias("n"), part=pl.lit("own"))
     twin_keys = mixed.select("survey", "wave", "unit_id", "own_measure", "below_measure").unique(maintain_order=True)
-    own_part = mixed.select("survey", "wave", pl.col("own_measure").alias("family"), "unit_id", "part", tag=pl.lit(NO_TAG, dtype=pl.Int64), n="n")
+    own_part = mixed.select("survey", "wave", pl.col("own_measure").alias("family"), "unit_id", "part",
+                            tag=pl.lit(NO_TAG, dtype=pl.Int64), n="n")
     inside = mixed.select("survey", "wave", pl.col("below_measure").alias("family"), "unit_id", "part",
                           pl.col("own_measure").alias("tag"), "n")
     candidates = pl.concat([placed.filter(pl.col("part").is_not_null()).select(*NODE_KEYS, "n"), own_part, inside])
@@ -89,8 +91,10 @@ def ancestors(units: pl.DataFrame) -> pl.DataFrame:
 
 def nest(nodes: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
     """Each node's parent: the next node of its family that covers it. At its own unit an own
-    node is covered by the mixed node it is the own part of (tagged), else by the unit node; below < mixed < unit cover each other in that order;
-    past those, the innermost covering node (not own) of the nearest unit above that has one."""
+    node is covered by the mixed node it is the own part of (tagged), else by the unit node;
+    below < mixed < unit cover each other in that order; past those, the innermost covering node
+    (not own) of the nearest unit above that has one. Also each node's unit depth and part rank,
+    which order children before parents."""
     family_unit = ["survey", "wave", "family", "unit_id"]
     ranked = nodes.with_columns(rank=pl.col("part").replace_strict(PART_RANK)).sort(*family_unit, "rank", "tag")
     cover = ranked.filter(pl.col("part") != "own").with_columns(next=pl.col("node").shift(-1).over(family_unit))

@@ -161,7 +161,8 @@ def unit_score_sums(unit_ids: pl.Series, respondent: pl.DataFrame) -> pl.DataFra
     wide = frame.group_by("unit_id").agg(
         *[pl.col(c).count().alias(f"n:{c}") for c in respondent.columns],
         *[pl.col(c).sum().alias(f"s:{c}") for c in respondent.columns],
-        *[(pl.col(c).cast(pl.Int128) * pl.col(c).cast(pl.Int128)).sum().cast(pl.Decimal(38, 0)).alias(f"q:{c}") for c in respondent.columns])
+        *[(pl.col(c).cast(pl.Int128) * pl.col(c).cast(pl.Int128)).sum().cast(pl.Decimal(38, 0)).alias(f"q:{c}")
+          for c in respondent.columns])   # Int128 has no Arrow type DuckDB reads; DECIMAL(38, 0) does
     parts = []
     for c in respondent.columns:
         competency, role, part = c.split("|")

@@ -87,7 +87,8 @@ def _classes(items: list[str]) -> dict[str, pl.Expr]:
     for the respondent id how often it occurs, for the date whether it is there; '' = missing."""
     rid = pl.col("respondent_id")
     return {
-        "respondent_id": pl.when(rid.is_null()).then(pl.lit(MISSING)).otherwise(pl.len().over("respondent_id").cast(pl.String)),
+        "respondent_id": pl.when(rid.is_null()).then(pl.lit(MISSING))
+                          .otherwise(pl.len().over("respondent_id").cast(pl.String)),
         "unit_id": pl.col("unit_id").fill_null(MISSING),
         "answered_at": pl.when(pl.col("answered_at").is_null()).then(pl.lit(MISSING)).otherwise(pl.lit(PRESENT)),
         **{c: pl.col(c).cast(pl.String).fill_null(MISSING) for c in items},   # a skipped item is allowed
@@ -157,7 +158,8 @@ def validate_values(checks: list[ValueCheck]) -> list[Finding]:
     profiles = pl.concat([profile(i, c) for i, c in enumerate(checks)])
     source = _context().data_sources.add_or_update_pandas("exports")
     asset = source.add_dataframe_asset(f"profiles-{uuid.uuid4().hex[:8]}")
-    batch = asset.add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": profiles.to_pandas()})
+    batch = (asset.add_batch_definition_whole_dataframe("all")
+             .get_batch(batch_parameters={"dataframe": profiles.to_pandas()}))
     result = batch.validate(_suite(), result_format={"result_format": "COMPLETE"},
                             expectation_parameters={"allowed_classes": allowed(checks)})
     source.delete_asset(asset.name)
