@@ -1,3 +1,4 @@
+-- materialized: view
 select
     -- keys
     survey, wave, respondent_key, unit_id,

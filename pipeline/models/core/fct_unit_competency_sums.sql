@@ -1,3 +1,4 @@
+-- materialized: view
 -- Per unit, wave, competency, role level and part: how many of the unit's own respondents have
 -- a score, and the exact sums of their scores and squares (docs/method.md §2-§3). Part 'own'
 -- values them for their own unit (all the role's items), 'below' for the units above (area

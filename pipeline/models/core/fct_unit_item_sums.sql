@@ -1,3 +1,4 @@
+-- materialized: view
 -- Per unit, wave and item: the unit's own answers on the 0-100 scale and their exact sum.
 select
     -- keys
