@@ -23,7 +23,8 @@ from pipeline.anonymity import SUBTRACTABLE, suppress
 
 DECISION_SCHEMA = {"figure": pl.String, "survey": pl.String, "wave": pl.String, "unit_id": pl.String,
                    "key": pl.String, "family": pl.String, "part": pl.String, "node": pl.Int64,
-                   "parent_node": pl.Int64, "shown": pl.Boolean, "rule": pl.String}
+                   "parent_node": pl.Int64, "shown": pl.Boolean, "rule": pl.String,
+                   "own_family": pl.String}   # a mixed figure's own respondents' measure (the audit's twins)
 
 
 FIGURE_NAMES = {"competency_score": "Kompetencescorer", "item_mean": "Spørgsmålsgennemsnit",   # for HR, in Danish
@@ -174,11 +175,13 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
     return (placed.join(nodes.select("node", "local", "local_parent"), on="node", how="left", maintain_order="left")
             .join(rules, on="node", how="left", maintain_order="left")
             .with_columns(node="local", parent_node="local_parent",
-                          family=pl.col("family").replace_strict(codes, measures, default=None))
+                          family=pl.col("family").replace_strict(codes, measures, default=None),
+                          own_family=pl.when(pl.col("part") == "mixed")
+                          .then(pl.col("tag").replace_strict(codes, measures, default=None)))
             .with_columns(rule=pl.when(pl.col("node").is_null() | small).then(pl.lit("primary"))
                           .otherwise(pl.col("node_rule")))
             .select("figure", "survey", "wave", "unit_id", "key", "family", "part", "node", "parent_node",
-                    shown=pl.col("rule").is_null(), rule="rule")
+                    shown=pl.col("rule").is_null(), rule="rule", own_family="own_family")
             .cast(DECISION_SCHEMA))
 
 
@@ -196,7 +199,8 @@ def decide_lineage(stitched: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFr
         pl.lit("stitched_score").alias("figure"), "survey", "wave", "unit_id", "key",
         pl.lit(None, pl.String).alias("family"), pl.lit(None, pl.String).alias("part"),
         pl.lit(None, pl.Int64).alias("node"), pl.lit(None, pl.Int64).alias("parent_node"), "shown",
-        pl.when(pl.col("shown")).then(None).otherwise(pl.lit("lineage")).alias("rule")).cast(DECISION_SCHEMA)
+        pl.when(pl.col("shown")).then(None).otherwise(pl.lit("lineage")).alias("rule"),
+        pl.lit(None, pl.String).alias("own_family")).cast(DECISION_SCHEMA)
 
 
 STITCHED_SQL = """
@@ -269,7 +273,7 @@ def _write(con: duckdb.DuckDBPyConnection, decisions: pl.DataFrame, replacing: s
 
 
 PUBLISHED_SQL = """
-    select d.survey, d.wave, d.node, d.parent_node, d.part, d.shown, p.n, p.anything
+    select d.survey, d.wave, d.unit_id, d.family, d.own_family, d.node, d.parent_node, d.part, d.shown, p.n, p.anything
     from disclosure as d
     join (select distinct 'competency_score' as figure, survey, wave, unit_id, competency as key, n,
                  coalesce(n, score, sd, ci_low, ci_high) is not null as anything
@@ -294,8 +298,8 @@ def audit(con: duckdb.DuckDBPyConnection, waves: list[tuple[str, str]] | None = 
 
 
 def check(published: pl.DataFrame, minimum: dict[str, int]) -> dict[str, int]:
-    """published: survey, wave, node, parent_node, part, shown, n, anything (whether any number is
-    published for the figure). Per family, every shown figure minus the nearest shown figures
+    """published: survey, wave, unit_id, family, own_family, node, parent_node, part, shown, n,
+    anything (whether any number is published for the figure). Per family, every shown figure minus the nearest shown figures
     below it must leave 0 or at least the minimum respondents; every shown figure has at least
     the minimum; a hidden one has no number at all.
 
@@ -308,7 +312,15 @@ def check(published: pl.DataFrame, minimum: dict[str, int]) -> dict[str, int]:
         pl.col("n").filter(pl.col("shown")).first(),
         (pl.col("shown") & pl.col("part").is_in(list(SUBTRACTABLE))).any().alias("covers"))
         .with_columns(least=pl.col("survey").replace_strict(minimum, return_dtype=pl.Int64)))
-    walking = nodes.filter("covers").select("survey", "wave", pl.col("parent_node").alias("at"), pl.col("n").alias("amount"))
+    # a shown mixed figure whose unit's own figure of its own measure is shown: that figure can be
+    # subtracted from it (twins, pipeline/disclosure.place), as if it were a node inside it
+    own = published.filter(pl.col("shown") & (pl.col("part") == "own")).select(
+        "survey", "wave", "unit_id", pl.col("family").alias("own_family"), pl.col("n").alias("amount")).unique()
+    twins = (published.filter(pl.col("shown") & (pl.col("part") == "mixed"))
+             .select("survey", "wave", "unit_id", "own_family", pl.col("node").alias("at")).unique()
+             .join(own, on=["survey", "wave", "unit_id", "own_family"]).select("survey", "wave", "at", "amount"))
+    walking = pl.concat([nodes.filter("covers").select("survey", "wave", pl.col("parent_node").alias("at"),
+                                                       pl.col("n").alias("amount")), twins], how="vertical_relaxed")
     passed = []
     while walking.height:
         here = walking.join(nodes.select("survey", "wave", pl.col("node").alias("at"), "parent_node", "shown", "covers"),

@@ -120,3 +120,18 @@ def test_a_build_whose_published_figures_fail_the_audit_publishes_nothing(tmp_pa
         build(settings)
     assert hashlib.sha256(live.read_bytes()).hexdigest() == before
     assert not list(live.parent.glob(".*building*"))
+
+
+def test_the_audit_subtracts_a_units_own_figure_from_its_mixed_figure() -> None:
+    """The leak hypothesis found (tests/test_anonymity.py): U's own 5 respondents valued on
+    Q1+Q2+Q3 are shown alone (an own figure), and inside a mixed figure of 6 that values U's own on
+    the same items and 1 respondent below on Q1+Q3. 6 - 5 isolates that 1 person."""
+    import polars as pl
+
+    def published(own_shown: bool) -> pl.DataFrame:
+        return pl.DataFrame({
+            "survey": ["s", "s"], "wave": ["w", "w"], "unit_id": ["U", "U"], "family": ["Q1+Q3", "Q1+Q2+Q3"],
+            "own_family": ["Q1+Q2+Q3", None], "node": [0, 1], "parent_node": [None, None], "part": ["mixed", "own"],
+            "shown": [True, own_shown], "n": [6, 5 if own_shown else None], "anything": [True, own_shown]})
+    assert disclosure.check(published(own_shown=True), {"s": 5})["small_groups"] == 1
+    assert disclosure.check(published(own_shown=False), {"s": 5})["small_groups"] == 0
