@@ -5,10 +5,11 @@ from pathlib import Path
 
 import dash
 from dash import Input, Output, dcc, html
-from flask import Response, abort, request
+from flask import Response, request
+from werkzeug.exceptions import HTTPException
 
-from dashboard import auth, downloads
-from dashboard.access import Forbidden
+from dashboard import auth, downloads, ids
+from dashboard.access import BadRequest, Forbidden, Unauthorized
 from dashboard.context import Context
 from dashboard.pages import enhedsprofil, kortlaegning, overblik, rolleniveau, udvikling
 from dashboard.queries import Warehouse
@@ -32,24 +33,27 @@ def create_app(warehouse: Path, users: Path, auth_mode: str = "file", user_heade
     server = app.server
     auth.install(server, UserStore(users), auth_mode, user_header, secret_file or users.with_name(".session_key"))
     ctx = Context(Warehouse(warehouse), server)
+    server.config["SAMMEN_CONTEXT"] = ctx   # for tests that call the page functions directly
 
     app.layout = html.Div([
-        dcc.Location(id="url"),
+        dcc.Location(id=ids.URL),
         html.A("Gå til indholdet", href="#main", className="skip-link"),
-        html.Header([html.Span("Sammen", className="brand"), html.Nav(id="nav", **{"aria-label": "Visninger"}),
-                     html.Div(id="who", className="who")]),
-        html.Main(id="main", tabIndex="-1"),
+        html.Header([html.Span("Sammen", className="brand"), html.Nav(id=ids.NAV, **{"aria-label": "Visninger"}),
+                     html.Div(id=ids.WHO, className="who")]),
+        html.Main(id=ids.MAIN, tabIndex="-1"),
     ])
 
-    @app.callback(Output("nav", "children"), Output("who", "children"), Output("main", "children"),
-                  Input("url", "pathname"))
+    @app.callback(Output(ids.NAV, "children"), Output(ids.WHO, "children"), Output(ids.MAIN, "children"),
+                  Input(ids.URL, "pathname"))
     def route(path):
         try:
             access = ctx.access()
-        except Forbidden:
+        except Unauthorized:
             return [], [], html.P("Log ind for at se Sammen.", role="alert")
+        if access.units is not None and not access.allows(access.home_unit):
+            return [], [], html.P("Din enhed findes ikke i de offentliggjorte tal. Kontakt HR.", role="alert")
         allowed = [(p, label) for p, (key, label, _) in VIEWS.items() if access.may_open(key)]
-        path = path if path in VIEWS and access.may_open(VIEWS[path][0]) else allowed[0][0]
+        path = path if isinstance(path, str) and path in VIEWS and access.may_open(VIEWS[path][0]) else allowed[0][0]
         nav = [dcc.Link(label, href=p, className="active" if p == path else "") for p, label in allowed]
         user = access.user
         area = "" if access.units is None else f" · {ctx.unit_name(user.unit_id)}"
@@ -62,13 +66,20 @@ def create_app(warehouse: Path, users: Path, auth_mode: str = "file", user_heade
 
     @server.route("/download/<kind>")
     def download(kind: str) -> Response:
-        try:
-            name, body, mimetype = downloads.build(ctx, kind, request.args)
-        except Forbidden:
-            abort(403)
-        except (KeyError, ValueError):
-            abort(400)
+        name, body, mimetype = downloads.build(ctx, kind, request.args)   # 400/401/403 from the checks
         return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
+    @server.errorhandler(HTTPException)
+    def refused(error: HTTPException) -> Response:
+        """400/401/403/404/429 as a short Danish text, never a page echoing the request."""
+        text = error.description if isinstance(error, (BadRequest, Forbidden, Unauthorized)) else \
+            ERROR_TEXT.get(error.code or 500, "Fejl.")
+        return Response(text, error.code or 500, mimetype="text/plain")
+
     return app
+
+
+ERROR_TEXT = {400: "Ugyldig forespørgsel.", 401: "Log ind for at se Sammen.", 403: "Ingen adgang.",
+              404: "Siden findes ikke.", 405: "Metoden er ikke tilladt.", 413: "Forespørgslen er for stor.",
+              429: "For mange forsøg. Prøv igen senere."}
 

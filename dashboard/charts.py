@@ -3,6 +3,7 @@ blindness) and every mark also carries its number as text, so colour is never th
 from __future__ import annotations
 
 import functools
+import html
 import json
 
 import plotly.graph_objects as go
@@ -15,6 +16,12 @@ UNIT, AREA, KOMMUNE, BAND = "#0072B2", "#D55E00", "#000000", "rgba(0,114,178,0.1
 # light diverging scale (orange = under, blue = over the kommune), dark text stays readable
 DIVERGING = [[0.0, "#E69F00"], [0.25, "#F5CE85"], [0.5, "#F7F7F7"], [0.75, "#A6CEE3"], [1.0, "#56B4E9"]]
 FONT = dict(family="Arial, sans-serif", size=14, color="#1a1a1a")
+
+
+def plain(text: str) -> str:
+    """Text from data (a unit's name) as plotly shows it: its pseudo-HTML (<a href>, <b>, <br>)
+    never comes from data, only from the chart code itself."""
+    return html.escape(text, quote=False)
 
 
 def _frame(title: str, height: int) -> dict:
@@ -44,13 +51,13 @@ def heatmap(rows: list[tuple[str, str]], competencies: list[str], cells: pl.Data
                 zr.append(diff), tr.append(f"{cell['score']:.0f}")
         z.append(zr), text.append(tr)
     fig = go.Figure(go.Heatmap(
-        z=z, x=competencies, y=[label for _, label in rows], text=text, texttemplate="%{text}",
+        z=z, x=competencies, y=[plain(label) for _, label in rows], text=text, texttemplate="%{text}",
         colorscale=DIVERGING, zmid=0, zmin=-15, zmax=15, xgap=3, ygap=3, hoverongaps=True,
         hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
         colorbar=dict(title="Forskel til<br>kommunen", tickvals=[-15, 0, 15], ticktext=["−15", "0", "+15"])))
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(side="top")
-    return _layout(fig, title, 140 + 44 * len(rows))
+    return _layout(fig, plain(title), 140 + 44 * len(rows))
 
 
 @functools.lru_cache(maxsize=8)
@@ -72,6 +79,8 @@ def trend(data: pl.DataFrame, competencies: list[str], unit_label: str, area_lab
     """Small multiples: the unit's score with its 95 % interval, the area's and the kommune's level.
     changes: (first wave after the change, what happened), drawn as a dashed line before that wave;
     waves scored on the unit's predecessors are drawn as hollow markers. A plotly figure as a dict."""
+    unit_label, area_label = plain(unit_label), area_label and plain(area_label)
+    changes = [(wave, plain(text)) for wave, text in changes]
     layout = json.loads(_grid(tuple(competencies)))
     traces, shapes = [], []
     for i, c in enumerate(competencies):
@@ -147,7 +156,7 @@ def profile(scores: pl.DataFrame, competencies: list[str], title: str) -> go.Fig
                              marker=dict(symbol="diamond", size=14, color=KOMMUNE)))
     fig.update_xaxes(range=[0, 100])
     fig.update_yaxes(autorange="reversed", automargin=True)
-    return _layout(fig, title, 380)
+    return _layout(fig, plain(title), 380)
 
 
 MAX_POINTS = 3000   # above this many units a box plot's points are noise, and slow to send
@@ -158,11 +167,12 @@ def spread(data: pl.DataFrame, competencies: list[str], highlight: str | None, t
     """Unit scores per competency at one role level, one unit highlighted. stats: per competency
     min, q1, median, q3, max (rolleniveau.box_stats). Up to MAX_POINTS units every unit is a
     point; above, the boxes are drawn from `stats` alone. A plotly figure as a dict."""
+    title = plain(title)
     box = dict(type="box", name="Enheder", marker=dict(color="#56B4E9", size=6), line=dict(color="#0072B2"),
                fillcolor="rgba(86,180,233,0.15)")
     if data.height <= MAX_POINTS:
         box.update(x=data["competency"].to_list(), y=data["score"].to_list(), boxpoints="all", jitter=0.4, pointpos=0,
-                   text=data["unit_name"].to_list(), hovertemplate="%{text}: %{y:.0f}<extra></extra>")
+                   text=[plain(n) for n in data["unit_name"].to_list()], hovertemplate="%{text}: %{y:.0f}<extra></extra>")
     else:
         box.update(x=stats["competency"].to_list(), lowerfence=stats["min"].to_list(), q1=stats["q1"].to_list(),
                    median=stats["median"].to_list(), q3=stats["q3"].to_list(), upperfence=stats["max"].to_list(),
@@ -175,7 +185,7 @@ def spread(data: pl.DataFrame, competencies: list[str], highlight: str | None, t
         traces.append(dict(type="scatter", x=h["competency"].to_list(), y=h["score"].to_list(), mode="markers+text",
                            marker=dict(symbol="diamond", size=16, color=AREA, line=dict(color="black", width=1)),
                            text=[f"{v:.0f}" for v in h["score"].to_list()], textposition="middle right",
-                           name=h["unit_name"][0] if h.height else "Valgt enhed"))
+                           name=plain(h["unit_name"][0]) if h.height else "Valgt enhed"))
     layout = dict(_frame(title, 480), xaxis=dict(categoryorder="array", categoryarray=competencies),
                   yaxis=dict(range=[0, 100], gridcolor="#ddd"))
     return {"data": traces, "layout": layout}

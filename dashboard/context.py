@@ -16,7 +16,7 @@ class Context:
     server: Flask
 
     def access(self) -> Access:
-        """The logged-in user's access; raises Forbidden when there is no user."""
+        """The logged-in user's access; raises Unauthorized (401) when there is no user."""
         return Access.of(current_user(self.server), self.warehouse)
 
     def top_unit(self) -> str:

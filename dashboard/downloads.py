@@ -8,29 +8,37 @@ from collections.abc import Mapping
 import polars as pl
 
 from dashboard import exports
+from dashboard.access import BadRequest
 from dashboard.context import Context
 from dashboard.pages import enhedsprofil, kortlaegning, overblik, rolleniveau, udvikling
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _param(args: Mapping[str, str], name: str) -> str | None:
+    """One value per parameter: a repeated parameter is a bad request, not a choice."""
+    values = args.getlist(name) if hasattr(args, "getlist") else [args[name]] if name in args else []
+    if len(values) > 1:
+        raise BadRequest(f"{name} repeated")
+    return values[0] if values else None
+
+
 def build(ctx: Context, kind: str, args: Mapping[str, str]) -> tuple[str, bytes, str]:
     access = ctx.access()
-    survey, wave, unit = args.get("survey"), args.get("wave"), args.get("unit")
+    survey, wave, unit, page = (_param(args, k) for k in ("survey", "wave", "unit", "page"))
     if kind == "pdf":
-        access.require("udvikling", unit)
-        waves = ctx.warehouse.waves(survey)
-        wave = wave if wave in waves else waves[-1]
+        unit = access.require("udvikling", unit)
+        survey = access.survey(survey)
+        wave = access.latest_wave(survey, wave)
         rows = [r for r in overblik.area_rows(ctx, survey, wave, unit) if access.allows(r[0])]
         latest = ctx.warehouse.scores_for_units(survey, wave, [u for u, _ in rows])
         trend, _ = udvikling.data(ctx, access, survey, unit)
         info = ctx.warehouse.surveys().filter(pl.col("survey") == survey).row(0, named=True)
         body = exports.pdf_report(ctx.unit_name(unit), info["survey_name"], wave, rows, latest, trend,
                                   ctx.warehouse.competencies(), int(info["min_group_size"]))
-        return f"sammen-{unit}-{survey}-{wave}.pdf", body, "application/pdf"
+        return f"sammen-{_safe(unit)}-{survey}-{wave}.pdf", body, "application/pdf"
     if kind != "excel":
-        raise KeyError(kind)
-    page = args["page"]
+        raise BadRequest(f"unknown download {kind!r}")
     if page == "overblik":
         rows, cells = overblik.data(ctx, access, survey, wave, unit)
         names = dict(rows)
@@ -43,9 +51,14 @@ def build(ctx: Context, kind: str, args: Mapping[str, str]) -> tuple[str, bytes,
         scores, items = enhedsprofil.data(ctx, access, survey, wave, unit)
         sheets = {"Kompetencer": scores, "Spørgsmål": items}
     elif page == "rolleniveau":
-        sheets = {"Rolleniveau": rolleniveau.data(ctx, access, survey, wave, args["role"], unit or None)}
+        sheets = {"Rolleniveau": rolleniveau.data(ctx, access, survey, wave, _param(args, "role"), unit)}
     elif page == "kortlaegning":
         sheets = kortlaegning.data(ctx, access)
     else:
-        raise KeyError(page)
+        raise BadRequest(f"unknown page {page!r}")
     return f"sammen-{page}.xlsx", exports.excel(sheets), XLSX
+
+
+def _safe(text: str) -> str:
+    """A unit id inside a file name: letters, digits, '-' and '_' only (the header stays a header)."""
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in text)[:60]

@@ -3,7 +3,8 @@ an area. Both are built only from what the user may see (the caller checks acces
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
+from xml.sax.saxutils import escape
 
 import polars as pl
 import xlsxwriter
@@ -13,6 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from dashboard.components import SUPPRESSED_TEXT, score_text
@@ -20,11 +22,35 @@ from dashboard.components import SUPPRESSED_TEXT, score_text
 UNIT_COLOUR, KOMMUNE_COLOUR = colors.HexColor("#0072B2"), colors.black
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")   # what a spreadsheet may run when a cell begins with it
+
+
 def excel(sheets: dict[str, pl.DataFrame]) -> bytes:
+    """Every cell is a value: text is written as text, never as a formula or link, and text that a
+    spreadsheet would run if retyped or saved as CSV (=, +, -, @ first) carries Excel's quote prefix."""
     buffer = io.BytesIO()
-    with xlsxwriter.Workbook(buffer) as book:
+    with xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_urls": False,
+                                      "strings_to_numbers": False, "nan_inf_to_errors": True}) as book:
+        head, quoted = book.add_format({"bold": True}), book.add_format({"quote_prefix": True})
+        day = book.add_format({"num_format": "yyyy-mm-dd"})
         for name, frame in sheets.items():
-            frame.write_excel(book, worksheet=name[:31], autofit=True)
+            sheet = book.add_worksheet(name[:31])
+            sheet.write_row(0, 0, frame.columns, head)
+            for r, row in enumerate(frame.iter_rows(), start=1):
+                for c, value in enumerate(row):
+                    if value is None:
+                        continue
+                    if isinstance(value, str):
+                        sheet.write_string(r, c, value, quoted if value.startswith(FORMULA_START) else None)
+                    elif isinstance(value, bool):
+                        sheet.write_boolean(r, c, value)
+                    elif isinstance(value, (int, float)):
+                        sheet.write_number(r, c, value)
+                    elif isinstance(value, (date, datetime)):
+                        sheet.write_datetime(r, c, value, day)
+                    else:   # dates and lists: their text
+                        sheet.write_string(r, c, str(value))
+            sheet.autofit()
     return buffer.getvalue()
 
 
@@ -56,23 +82,27 @@ def pdf_report(unit_label: str, survey_label: str, wave: str, rows: list[tuple[s
     doc = SimpleDocTemplate(buffer, pagesize=A4, title=f"Sammen – {unit_label}", author="Sammen",
                             leftMargin=1.6 * cm, rightMargin=1.6 * cm, topMargin=1.5 * cm, bottomMargin=1.5 * cm)
     story = [
-        Paragraph(f"{unit_label}: {survey_label} {wave}", styles["Title"]),
+        Paragraph(f"{escape(unit_label)}: {escape(survey_label)} {escape(wave)}", styles["Title"]),
         Paragraph(f"Kompetencescorer 0–100 (100 er bedst). Grupper med færre end {min_n} besvarelser vises ikke. "
                   f"Udskrevet {date.today():%d-%m-%Y}.", styles["Normal"]),
         Spacer(1, 0.4 * cm),
         Paragraph("Enheder i området", styles["Heading2"]),
     ]
     lookup = {(r["unit_id"], r["competency"]): r for r in latest.iter_rows(named=True)}
-    head = styles["Normal"].clone("head", fontName="Helvetica-Bold", fontSize=7.5, leading=9)
-    table = [[Paragraph("Enhed", head), *[Paragraph(c, head) for c in competencies]]]
+    # headers break between words, never inside one: each column is as wide as its longest word
+    head = styles["Normal"].clone("head", fontName="Helvetica-Bold", fontSize=7.5, leading=9, splitLongWords=False)
+    body = styles["Normal"].clone("body", fontName="Helvetica", fontSize=7.5, leading=9)
+    widths = [max(1.6 * cm, max(stringWidth(w, "Helvetica-Bold", 7.5) for w in c.split()) + 8) for c in competencies]
+    table = [[Paragraph("Enhed", head), *[Paragraph(escape(c), head) for c in competencies]]]
     for unit_id, label in rows:
         cells = [lookup.get((unit_id, c)) for c in competencies]
-        table.append([label, *[("ikke målt" if c is None else score_text(c["score"], c["suppressed"])) for c in cells]])
-    t = Table(table, repeatRows=1, colWidths=[5.4 * cm] + [2.0 * cm] * len(competencies))
+        table.append([Paragraph(escape(label), body),
+                      *[("ikke målt" if c is None else score_text(c["score"], c["suppressed"])) for c in cells]])
+    t = Table(table, repeatRows=1, colWidths=[doc.width - sum(widths)] + widths)
     t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 7.5), ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7.5),
                            ("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
                            ("ALIGN", (1, 1), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    story += [t, Spacer(1, 0.5 * cm), Paragraph(f"Udvikling for {unit_label}", styles["Heading2"]),
+    story += [t, Spacer(1, 0.5 * cm), Paragraph(f"Udvikling for {escape(unit_label)}", styles["Heading2"]),
               Paragraph(f"Blå: enheden (huller, hvor der står \"{SUPPRESSED_TEXT}\"). Sort stiplet: kommunen, samme rolleniveau.",
                         styles["Normal"])]
     charts = [_trend_chart(trend.filter(pl.col("competency") == c).sort("wave"), c) for c in competencies]

@@ -19,6 +19,7 @@ class Warehouse:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._inode: int | None = None
         self._units: tuple[int | None, pl.DataFrame] | None = None
+        self._unit_ids: tuple[pl.DataFrame, frozenset[str]] | None = None
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
         inode = self.path.stat().st_ino
@@ -52,11 +53,15 @@ class Warehouse:
                 "from mart_units order by sort_path"))
         return self._units[1]
 
+    def unit_ids(self) -> frozenset[str]:
+        units = self.units()
+        if self._unit_ids is None or self._unit_ids[0] is not units:
+            self._unit_ids = (units, frozenset(units["unit_id"].to_list()))
+        return self._unit_ids[1]
+
     def area_unit_ids(self, unit_id: str) -> set[str]:
         """The unit and every unit below it (by each unit's latest place in the hierarchy)."""
-        df = self.frame("""
-            select u.unit_id from mart_units u, (select sort_path p from mart_units where unit_id = ?) a
-            where u.sort_path = a.p or u.sort_path like a.p || '/%'""", [unit_id])
+        df = self.frame("select unit_id from mart_unit_areas where area_unit_id = ?", [unit_id])
         return set(df["unit_id"].to_list())
 
     def children(self, unit_id: str, wave: str, survey: str) -> pl.DataFrame:
@@ -70,6 +75,9 @@ class Warehouse:
         return self.frame("select s.survey, s.survey_name, s.min_group_size from dim_survey s "
                           "join (select survey, count(*) as n from dim_wave group by survey) w using (survey) "
                           "order by w.n desc, s.survey_name")
+
+    def survey_ids(self) -> list[str]:
+        return self.surveys()["survey"].to_list()
 
     def waves(self, survey: str) -> list[str]:
         return self.frame("select wave from dim_wave where survey = ? order by wave", [survey])["wave"].to_list()

@@ -41,13 +41,17 @@ class UserStore:
         os.chmod(tmp, 0o600)
         os.replace(tmp, self.path)
 
-    def add(self, username: str, role: str, unit_id: str | None, password: str, name: str = "") -> User:
+    def add(self, username: str, role: str, unit_id: str | None, password: str, name: str = "",
+            warehouse: Path | None = None) -> User:
+        """warehouse: refuse a unit it does not hold (`sammen users add` always passes it)."""
         if role not in ROLES:
             raise SammenError(f"ukendt rolle '{role}' (brug {', '.join(ROLES)})")
         if role != "hr" and not unit_id:
             raise SammenError(f"en bruger med rollen {role} skal have en enhed (--unit)")
         if len(password) < 8:
             raise SammenError("adgangskoden skal have mindst 8 tegn")
+        if warehouse is not None and role != "hr":
+            _require_unit(warehouse, unit_id)
         users = self._read()
         user = User(username, role, None if role == "hr" else unit_id, name)
         users[username] = {**asdict(user), "password_hash": generate_password_hash(password)}
@@ -72,3 +76,16 @@ class UserStore:
         if u and check_password_hash(u["password_hash"], password):
             return self.get(username)
         return None
+
+
+def _require_unit(warehouse: Path, unit_id: str | None) -> None:
+    import duckdb
+    if not Path(warehouse).exists():
+        raise SammenError(f"lageret findes ikke: {warehouse}; byg det først, så enheden kan kontrolleres")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        found = con.execute("select count(*) from mart_units where unit_id = ?", [unit_id]).fetchone()[0]
+    finally:
+        con.close()
+    if not found:
+        raise SammenError(f"enheden '{unit_id}' findes ikke i lageret {warehouse} (se enhedskoderne i organisationsfilen)")

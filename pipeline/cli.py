@@ -117,7 +117,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     store = UserStore(settings.users)
     for username, role, unit_name, password, name in DEMO_USERS:
         unit = None if unit_name is None else units.filter(pl.col("unit_name") == unit_name)["unit_id"][0]
-        store.add(username, role, unit, password, name)
+        store.add(username, role, unit, password, name, warehouse=settings.warehouse)
     console.print("Demobrugere: " + ", ".join(f"{u} / {p}" for u, _, _, p, _ in DEMO_USERS))
     if args.no_serve:
         return 0
@@ -201,10 +201,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_users(args: argparse.Namespace) -> int:
     from dashboard.users import UserStore
-    store = UserStore(load_settings().users)
+    settings = load_settings()
+    store = UserStore(settings.users)
     if args.action == "add":
         password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Adgangskode: ")
-        user = store.add(args.username, args.role, args.unit, password, args.name or "")
+        user = store.add(args.username, args.role, args.unit, password, args.name or "", warehouse=settings.warehouse)
         console.print(f"Brugeren {user.username} ({user.role}) er gemt.")
     elif args.action == "remove":
         store.remove(args.username)

@@ -54,3 +54,67 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory):
     for username, (role, unit_name, password) in DEMO_USERS.items():
         store.add(username, role, ids.get(unit_name), password, f"Demo {username}")
     return settings, ids
+
+
+HOSTILE_NAMES = [  # unit names an attacker (or an unlucky HR export) could put in the organisation file
+    "<script>alert(1)</script>", '<img src=x onerror="alert(1)">', '<a href="http://evil.example">klik</a>',
+    '=HYPERLINK("http://evil.example","klik")', "+SUM(1+1)", "@cmd", "-2+3", "Ærø Øst å 🌱 " + "x" * 300,
+]
+LONG_IDS = {"Center for Skoler": "CENTER-SKOLER-1", "Center for Dagtilbud": "CENTER-SKOLER-2"}
+
+
+def _rewrite(path: Path, ids: dict[str, str], names: dict[str, str]) -> None:
+    """Map unit ids in every column that holds only unit ids, and unit names, in one file."""
+    import io
+
+    import polars as pl
+    if path.suffix == ".csv":   # written back in the file's own encoding, BOM and delimiter
+        raw = path.read_bytes()
+        bom, encoding = (b"\xef\xbb\xbf", "utf-8") if raw.startswith(b"\xef\xbb\xbf") else (b"", "utf-8")
+        try:
+            text = raw[len(bom):].decode(encoding)
+        except UnicodeDecodeError:
+            text, encoding = raw.decode("cp1252"), "cp1252"
+        sep = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
+        frame = pl.read_csv(io.StringIO(text), infer_schema=False, separator=sep)
+    else:
+        frame = pl.read_excel(path).with_columns(pl.all().cast(pl.String))
+    frame = frame.with_columns(
+        [pl.col(c).replace(ids) for c in frame.columns if frame[c].drop_nulls().is_in(list(ids)).all()
+         and frame[c].drop_nulls().len() > 0]
+        + [pl.col(c).replace(names) for c in frame.columns if c == "unit_name"])
+    if path.suffix == ".csv":
+        path.write_bytes(bom + frame.write_csv(separator=sep).encode(encoding))
+    else:
+        frame.write_excel(path)
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory):
+    """The small demo municipality with hostile unit ids and names: two centres whose ids share
+    their first 12 characters, every other id with '_', '%' or 40 characters, and units named as
+    markup, formulas, 300 characters, emoji and æøå. Returns (settings, ids by original name, names)."""
+    import polars as pl
+
+    from dashboard.users import UserStore
+    from pipeline.flow import build, demo_data
+    from pipeline.organisation import FILE_NAME
+
+    tmp = tmp_path_factory.mktemp("hostile-site")
+    settings = settings_for(tmp)
+    demo_data(settings, settings.raw, employees=400, seed=7)
+    org = pl.read_csv(settings.raw / FILE_NAME, infer_schema=False)
+    latest = dict(org.select("unit_name", "unit_id").unique("unit_name", keep="last").iter_rows())
+    by_old = {latest[n]: new for n, new in LONG_IDS.items()}
+    for i, old in enumerate(sorted(set(org["unit_id"]) - set(by_old))):
+        by_old[old] = [f"{old}_x", f"{old}%", f"{old}-" + "L" * 34][i % 3]
+    teams = [n for n in org.filter(pl.col("level") == "afdeling")["unit_name"].unique().sort()][:len(HOSTILE_NAMES)]
+    names = dict(zip(teams, HOSTILE_NAMES))
+    for path in sorted(settings.raw.iterdir()):
+        _rewrite(path, by_old, names)
+    build(settings)
+    ids = {name: by_old[old] for name, old in latest.items()}
+    store = UserStore(tmp / "users.json")
+    for username, (role, unit_name, password) in DEMO_USERS.items():
+        store.add(username, role, ids.get(unit_name), password, f"Demo {username}")
+    return settings, ids, {names[t]: ids[t] for t in teams}

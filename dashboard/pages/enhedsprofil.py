@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import dash
 import polars as pl
-from dash import Input, Output, dcc, html
+from dash import dcc, html
 
-from dashboard import charts
+from dashboard import charts, ids
 from dashboard import components as ui
-from dashboard.access import Access, Forbidden
+from dashboard.access import Access
 from dashboard.context import Context
+from dashboard.wiring import wire
 from dashboard.pages.common import follow_survey, survey_and_wave
 
 PAGE = "enhedsprofil"
 
 
-def data(ctx: Context, access: Access, survey: str, wave: str, unit: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    access.require(PAGE, unit)
+def data(ctx: Context, access: Access, survey: object, wave: object, unit: object) -> tuple[pl.DataFrame, pl.DataFrame]:
+    unit = access.require(PAGE, unit)
+    survey = access.survey(survey)
+    wave = access.wave(survey, wave)
     return (ctx.warehouse.scores_for_units(survey, wave, [unit]), ctx.warehouse.item_means(survey, wave, unit))
 
 
@@ -26,12 +29,12 @@ def layout(ctx: Context, access: Access) -> html.Div:
         html.P("Enhedens score på de seks kompetencer for dens leders rolleniveau – ved siden af, hvad "
                "ledelsesgrundlaget forventer af den rolle, og de spørgsmål scoren bygger på."),
         html.Div([
-            *survey_and_wave(ctx, "ep"),
-            ui.select("ep-unit", "Enhed", ui.unit_options(ctx.warehouse.units(), access.units), ctx.start_unit(access)),
+            *survey_and_wave(ctx, ids.EP_SURVEY, ids.EP_WAVE),
+            ui.select(ids.EP_UNIT, "Enhed", ui.unit_options(ctx.warehouse.units(), access.units), ctx.start_unit(access)),
         ], className="controls"),
-        dcc.Loading(dcc.Graph(id="ep-profile", config={"displaylogo": False})),
-        html.Div(id="ep-details"),
-        html.Div([ui.download_link("ep-excel", "Hent som Excel")], className="exports"),
+        dcc.Loading(dcc.Graph(id=ids.EP_PROFILE, config={"displaylogo": False})),
+        html.Div(id=ids.EP_DETAILS),
+        html.Div([ui.download_link(ids.EP_EXCEL, "Hent som Excel")], className="exports"),
     ])
 
 
@@ -51,24 +54,22 @@ def _competency_box(name: str, score: dict | None, behaviours: list[str], items:
     ], className="competency")
 
 
-def register(app: dash.Dash, ctx: Context) -> None:
-    follow_survey(app, ctx, "ep", PAGE)
+def show(ctx: Context, access: Access, survey: object, wave: object, unit: object) -> tuple:
+    scores, items = data(ctx, access, survey, wave, unit)   # checks every value first
+    comps = ctx.warehouse.competencies()
+    role = scores["role"][0] if scores.height else None
+    title = f"{ctx.unit_name(unit)} · {wave}" + (f" · {role}" if role else "")
+    behaviours = ctx.warehouse.behaviours(role) if role else pl.DataFrame(schema={"competency": pl.String, "behaviour": pl.String})
+    by_comp = {r["competency"]: r for r in scores.iter_rows(named=True)}
+    boxes = [_competency_box(c, by_comp.get(c), behaviours.filter(pl.col("competency") == c)["behaviour"].to_list(),
+                             items.filter(pl.col("competency") == c)) for c in comps]
+    if role is None:
+        boxes = [html.P("Enheden er ikke målt i denne måling.", className="notice")]
+    return (charts.profile(scores, comps, title), boxes,
+            ui.href("excel", page=PAGE, survey=survey, wave=wave, unit=unit))
 
-    @app.callback(Output("ep-profile", "figure"), Output("ep-details", "children"), Output("ep-excel", "href"),
-                  Input("ep-survey", "value"), Input("ep-wave", "value"), Input("ep-unit", "value"))
-    def show(survey, wave, unit):
-        try:
-            scores, items = data(ctx, ctx.access(), survey, wave, unit)
-        except Forbidden:
-            return {}, ui.NO_ACCESS, "#"
-        comps = ctx.warehouse.competencies()
-        role = scores["role"][0] if scores.height else None
-        title = f"{ctx.unit_name(unit)} · {wave}" + (f" · {role}" if role else "")
-        behaviours = ctx.warehouse.behaviours(role) if role else pl.DataFrame(schema={"competency": pl.String, "behaviour": pl.String})
-        by_comp = {r["competency"]: r for r in scores.iter_rows(named=True)}
-        boxes = [_competency_box(c, by_comp.get(c), behaviours.filter(pl.col("competency") == c)["behaviour"].to_list(),
-                                 items.filter(pl.col("competency") == c)) for c in comps]
-        if role is None:
-            boxes = [html.P("Enheden er ikke målt i denne måling.", className="notice")]
-        return (charts.profile(scores, comps, title), boxes,
-                ui.href("excel", page=PAGE, survey=survey, wave=wave, unit=unit))
+
+def register(app: dash.Dash, ctx: Context) -> None:
+    follow_survey(app, ctx, PAGE, ids.EP_SURVEY, ids.EP_WAVE)
+    wire(app, ctx, show, [(ids.EP_PROFILE, "figure"), (ids.EP_DETAILS, "children"), (ids.EP_EXCEL, "href")],
+         [(ids.EP_SURVEY, "value"), (ids.EP_WAVE, "value"), (ids.EP_UNIT, "value")])

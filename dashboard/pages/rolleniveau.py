@@ -3,19 +3,24 @@ from __future__ import annotations
 
 import dash
 import polars as pl
-from dash import Input, Output, dcc, html
+from dash import dcc, html
 
-from dashboard import charts
+from dashboard import charts, ids
 from dashboard import components as ui
-from dashboard.access import Access, Forbidden
+from dashboard.access import Access
 from dashboard.context import Context
+from dashboard.wiring import wire
 from dashboard.pages.common import follow_survey, survey_and_wave
 
 PAGE = "rolleniveau"
 
 
-def data(ctx: Context, access: Access, survey: str, wave: str, role: str, highlight: str | None) -> pl.DataFrame:
-    access.require(PAGE, highlight)
+def data(ctx: Context, access: Access, survey: object, wave: object, role: object, highlight: object) -> pl.DataFrame:
+    access.optional_unit(PAGE, highlight)
+    access.page(PAGE)
+    survey = access.survey(survey)
+    wave = access.wave(survey, wave)
+    role = access.role(role)
     allowed = None if access.units is None else sorted(access.units)
     return ctx.warehouse.role_spread(survey, wave, role, allowed)
 
@@ -30,31 +35,30 @@ def layout(ctx: Context, access: Access) -> html.Div:
         html.P(f"Spredningen af enhedernes scorer {scope} for ledere på samme rolleniveau. Hvert punkt er en enhed; "
                "kassen viser den midterste halvdel. Enheder med for få besvarelser indgår ikke."),
         html.Div([
-            *survey_and_wave(ctx, "rl"),
-            ui.select("rl-role", "Rolleniveau", [{"label": r, "value": r} for r in roles], start_role),
-            ui.select("rl-unit", "Fremhæv enhed", ui.unit_options(ctx.warehouse.units(), access.units),
+            *survey_and_wave(ctx, ids.RL_SURVEY, ids.RL_WAVE),
+            ui.select(ids.RL_ROLE, "Rolleniveau", [{"label": r, "value": r} for r in roles], start_role),
+            ui.select(ids.RL_UNIT, "Fremhæv enhed", ui.unit_options(ctx.warehouse.units(), access.units),
                       start, clearable=True),
         ], className="controls"),
-        dcc.Loading(dcc.Graph(id="rl-spread", config={"displaylogo": False})),
-        html.Div(id="rl-table"),
-        html.Div([ui.download_link("rl-excel", "Hent som Excel")], className="exports"),
+        dcc.Loading(dcc.Graph(id=ids.RL_SPREAD, config={"displaylogo": False})),
+        html.Div(id=ids.RL_TABLE),
+        html.Div([ui.download_link(ids.RL_EXCEL, "Hent som Excel")], className="exports"),
     ])
 
 
-def register(app: dash.Dash, ctx: Context) -> None:
-    follow_survey(app, ctx, "rl", PAGE)
+def show(ctx: Context, access: Access, survey: object, wave: object, role: object, unit: object) -> tuple:
+    spread = data(ctx, access, survey, wave, role, unit)   # checks every value first
+    unit = unit or None
+    comps = ctx.warehouse.competencies()
+    fig = charts.spread(spread, comps, unit, f"{role} · {wave}", box_stats(spread))
+    return (fig, ui.details_table(summary(spread, comps, unit), f"{role}, {wave}: spredningen af enhedernes scorer"),
+            ui.href("excel", page=PAGE, survey=survey, wave=wave, role=role, unit=unit))
 
-    @app.callback(Output("rl-spread", "figure"), Output("rl-table", "children"), Output("rl-excel", "href"),
-                  Input("rl-survey", "value"), Input("rl-wave", "value"), Input("rl-role", "value"), Input("rl-unit", "value"))
-    def show(survey, wave, role, unit):
-        try:
-            spread = data(ctx, ctx.access(), survey, wave, role, unit or None)
-        except Forbidden:
-            return {}, ui.NO_ACCESS, "#"
-        comps = ctx.warehouse.competencies()
-        fig = charts.spread(spread, comps, unit, f"{role} · {wave}", box_stats(spread))
-        return (fig, ui.details_table(summary(spread, comps, unit), f"{role}, {wave}: spredningen af enhedernes scorer"),
-                ui.href("excel", page=PAGE, survey=survey, wave=wave, role=role, unit=unit))
+
+def register(app: dash.Dash, ctx: Context) -> None:
+    follow_survey(app, ctx, PAGE, ids.RL_SURVEY, ids.RL_WAVE)
+    wire(app, ctx, show, [(ids.RL_SPREAD, "figure"), (ids.RL_TABLE, "children"), (ids.RL_EXCEL, "href")],
+         [(ids.RL_SURVEY, "value"), (ids.RL_WAVE, "value"), (ids.RL_ROLE, "value"), (ids.RL_UNIT, "value")])
 
 
 def box_stats(spread: pl.DataFrame) -> pl.DataFrame:

@@ -3,18 +3,20 @@ from __future__ import annotations
 
 import dash
 import polars as pl
-from dash import Input, Output, dcc, html
+from dash import dcc, html
 
-from dashboard import charts
+from dashboard import charts, ids
 from dashboard import components as ui
-from dashboard.access import Access, Forbidden
+from dashboard.access import Access
 from dashboard.context import Context
+from dashboard.wiring import wire
 
 PAGE = "udvikling"
 
 
-def data(ctx: Context, access: Access, survey: str, unit: str) -> tuple[pl.DataFrame, str | None]:
-    access.require(PAGE, unit)
+def data(ctx: Context, access: Access, survey: object, unit: object) -> tuple[pl.DataFrame, str | None]:
+    unit = access.require(PAGE, unit)
+    survey = access.survey(survey)
     area = ctx.parent_in_area(access, unit)
     return ctx.warehouse.trend(survey, unit, area), area
 
@@ -29,41 +31,40 @@ def layout(ctx: Context, access: Access) -> html.Div:
                "Er enheden sammenlagt, delt eller omdøbt, viser en stiplet linje hvornår; år før en sammenlægning "
                "er målt på forgængerne (åbne punkter)."),
         html.Div([
-            ui.select("ud-survey", "Måling", surveys, surveys[0]["value"] if surveys else None),
-            ui.select("ud-unit", "Enhed", ui.unit_options(ctx.warehouse.units(), access.units), ctx.start_unit(access)),
+            ui.select(ids.UD_SURVEY, "Måling", surveys, surveys[0]["value"] if surveys else None),
+            ui.select(ids.UD_UNIT, "Enhed", ui.unit_options(ctx.warehouse.units(), access.units), ctx.start_unit(access)),
         ], className="controls"),
-        dcc.Loading(dcc.Graph(id="ud-trend", config={"displaylogo": False})),
-        html.Div(id="ud-table"),
-        html.Div([ui.download_link("ud-excel", "Hent som Excel"), ui.download_link("ud-pdf", "Hent rapport (PDF)")],
+        dcc.Loading(dcc.Graph(id=ids.UD_TREND, config={"displaylogo": False})),
+        html.Div(id=ids.UD_TABLE),
+        html.Div([ui.download_link(ids.UD_EXCEL, "Hent som Excel"), ui.download_link(ids.UD_PDF, "Hent rapport (PDF)")],
                  className="exports"),
     ])
 
 
+def show(ctx: Context, access: Access, survey: object, unit: object) -> tuple:
+    trend, area = data(ctx, access, survey, unit)   # checks every value first
+    dates = ctx.warehouse.wave_dates(survey)
+    changes = [(min((w for w, d in dates.items() if d >= day), default=None), text)
+               for day, text in ctx.warehouse.unit_changes(unit)]
+    fig = charts.trend(trend, ctx.warehouse.competencies(), ctx.unit_name(unit),
+                       f"Området ({ctx.unit_name(area)})" if area else None, [c for c in changes if c[0]])
+    tab = trend.select(
+        pl.col("competency").alias("Kompetence"), pl.col("wave").alias("År"),
+        pl.struct("score", "suppressed").map_elements(lambda s: ui.score_text(s["score"], s["suppressed"]),
+                                                      return_dtype=pl.String).alias("Score"),
+        pl.col("ci_low").round(0).alias("Interval fra"), pl.col("ci_high").round(0).alias("Interval til"),
+        pl.col("area_score").round(0).alias("Området"), pl.col("kommune_score").round(0).alias("Kommunen"),
+        pl.when(pl.col("significant_change")).then(pl.format("{} (reel ændring)", pl.col("change").round(0)))
+        .when(pl.col("change").is_not_null()).then(pl.format("{} (inden for usikkerheden)", pl.col("change").round(0)))
+        .alias("Ændring fra forrige måling"),
+        pl.struct("response_rate", "low_rate").map_elements(
+            lambda r: ui.rate_text(r["response_rate"], bool(r["low_rate"])), return_dtype=pl.String).alias("Svarprocent"),
+        pl.when(pl.col("source") == "predecessors").then(pl.lit("forgængerne")).otherwise(pl.lit("enheden"))
+        .alias("Målt på"))
+    return (fig, ui.details_table(tab, f"Udvikling for {ctx.unit_name(unit)}"),
+            ui.href("excel", page=PAGE, survey=survey, unit=unit), ui.href("pdf", survey=survey, unit=unit))
+
+
 def register(app: dash.Dash, ctx: Context) -> None:
-    @app.callback(Output("ud-trend", "figure"), Output("ud-table", "children"), Output("ud-excel", "href"),
-                  Output("ud-pdf", "href"), Input("ud-survey", "value"), Input("ud-unit", "value"))
-    def show(survey, unit):
-        try:
-            trend, area = data(ctx, ctx.access(), survey, unit)
-        except Forbidden:
-            return {}, ui.NO_ACCESS, "#", "#"
-        dates = ctx.warehouse.wave_dates(survey)
-        changes = [(min((w for w, d in dates.items() if d >= day), default=None), text)
-                   for day, text in ctx.warehouse.unit_changes(unit)]
-        fig = charts.trend(trend, ctx.warehouse.competencies(), ctx.unit_name(unit),
-                           f"Området ({ctx.unit_name(area)})" if area else None, [c for c in changes if c[0]])
-        tab = trend.select(
-            pl.col("competency").alias("Kompetence"), pl.col("wave").alias("År"),
-            pl.struct("score", "suppressed").map_elements(lambda s: ui.score_text(s["score"], s["suppressed"]),
-                                                          return_dtype=pl.String).alias("Score"),
-            pl.col("ci_low").round(0).alias("Interval fra"), pl.col("ci_high").round(0).alias("Interval til"),
-            pl.col("area_score").round(0).alias("Området"), pl.col("kommune_score").round(0).alias("Kommunen"),
-            pl.when(pl.col("significant_change")).then(pl.format("{} (reel ændring)", pl.col("change").round(0)))
-            .when(pl.col("change").is_not_null()).then(pl.format("{} (inden for usikkerheden)", pl.col("change").round(0)))
-            .alias("Ændring fra forrige måling"),
-            pl.struct("response_rate", "low_rate").map_elements(
-                lambda r: ui.rate_text(r["response_rate"], bool(r["low_rate"])), return_dtype=pl.String).alias("Svarprocent"),
-            pl.when(pl.col("source") == "predecessors").then(pl.lit("forgængerne")).otherwise(pl.lit("enheden"))
-            .alias("Målt på"))
-        return (fig, ui.details_table(tab, f"Udvikling for {ctx.unit_name(unit)}"),
-                ui.href("excel", page=PAGE, survey=survey, unit=unit), ui.href("pdf", survey=survey, unit=unit))
+    wire(app, ctx, show, [(ids.UD_TREND, "figure"), (ids.UD_TABLE, "children"), (ids.UD_EXCEL, "href"), (ids.UD_PDF, "href")],
+         [(ids.UD_SURVEY, "value"), (ids.UD_UNIT, "value")])

@@ -1,0 +1,23 @@
+"""The one thin place where plain page functions become Dash callbacks.
+
+A page's callback is a plain function `fn(ctx, access, *values)` that tests call directly.
+`wire` looks up the logged-in user's access for each request and passes the values on; the
+function's checks raise 400/401/403 (dashboard/access.py), which Flask answers as such.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import dash
+from dash import Input, Output, State
+
+from dashboard.context import Context
+
+
+def wire(app: dash.Dash, ctx: Context, fn: Callable, outputs: Sequence[tuple[str, str]],
+         inputs: Sequence[tuple[str, str]], states: Sequence[tuple[str, str]] = (), **kwargs: object) -> None:
+    def callback(*values: object) -> object:
+        return fn(ctx, ctx.access(), *values)
+    callback.__name__ = f"{fn.__module__.rsplit('.', 1)[-1]}_{fn.__name__}"
+    app.callback(*[Output(i, p) for i, p in outputs], *[Input(i, p) for i, p in inputs],
+                 *[State(i, p) for i, p in states], **kwargs)(callback)
