@@ -21,6 +21,7 @@ import duckdb  # noqa: E402
 
 from dash_client import call, login  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
+from dashboard.web import WebSettings  # noqa: E402
 from dashboard.users import UserStore  # noqa: E402
 from pipeline.config import load_settings  # noqa: E402
 
@@ -37,7 +38,7 @@ def main() -> int:
     con.close()
     with tempfile.TemporaryDirectory() as tmp:
         UserStore(Path(tmp) / "users.json").add("bench", "hr", None, "bench-password")
-        app = create_app(args.warehouse, Path(tmp) / "users.json", secret_file=Path(tmp) / "secret")
+        app = create_app(args.warehouse, Path(tmp) / "users.json", WebSettings(private=Path(tmp) / "private"))
         client = app.server.test_client()
         login(client, "bench", "bench-password")
         cases = {

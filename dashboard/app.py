@@ -8,12 +8,14 @@ from dash import Input, Output, dcc, html
 from flask import Response, request
 from werkzeug.exceptions import HTTPException
 
-from dashboard import auth, downloads, ids
+from dashboard import auth, downloads, ids, oidc
+from dashboard.audit import AuditLog
 from dashboard.access import BadRequest, Forbidden, Unauthorized
 from dashboard.context import Context
 from dashboard.pages import enhedsprofil, kortlaegning, overblik, rolleniveau, udvikling
 from dashboard.queries import Warehouse
 from dashboard.users import UserStore
+from dashboard.web import WebSettings, private_dir
 
 VIEWS = {  # path -> (page key, menu label, module)
     "/": ("overblik", "Overblik", overblik),
@@ -25,14 +27,17 @@ VIEWS = {  # path -> (page key, menu label, module)
 ROLE_NAMES = {"hr": "HR", "chef": "Chef", "med": "MED-udvalg"}
 
 
-def create_app(warehouse: Path, users: Path, auth_mode: str = "file", user_header: str = "X-Remote-User",
-               secret_file: Path | None = None) -> dash.Dash:
+def create_app(warehouse: Path, users: Path, web: WebSettings) -> dash.Dash:
+    """The dashboard over a published warehouse; `web`: login mode, sessions, private folder."""
     app = dash.Dash(__name__, title="Sammen", suppress_callback_exceptions=True, update_title=None,
                     assets_folder=str(Path(__file__).parent / "assets"))
     app.index_string = app.index_string.replace("<html>", '<html lang="da">')
     server = app.server
-    auth.install(server, UserStore(users), auth_mode, user_header, secret_file or users.with_name(".session_key"))
-    ctx = Context(Warehouse(warehouse), server)
+    audit = AuditLog(private_dir(web.private) / "audit.jsonl")
+    login = auth.install(server, UserStore(users), web, audit)
+    if web.auth == "oidc":
+        oidc.install(server, login)
+    ctx = Context(Warehouse(warehouse), server, audit)
     server.config["SAMMEN_CONTEXT"] = ctx   # for tests that call the page functions directly
 
     app.layout = html.Div([
@@ -67,7 +72,15 @@ def create_app(warehouse: Path, users: Path, auth_mode: str = "file", user_heade
     @server.route("/download/<kind>")
     def download(kind: str) -> Response:
         name, body, mimetype = downloads.build(ctx, kind, request.args)   # 400/401/403 from the checks
+        audit.record("export", ctx.access().user.username, auth.client_address(), kind=kind,
+                     **{k: request.args.get(k) for k in ("page", "survey", "wave", "unit", "role") if k in request.args})
         return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    hashes = app.csp_hashes()
+
+    @server.after_request
+    def headers(response: Response) -> Response:
+        return auth.security_headers(response, web.https, hashes)
 
     @server.errorhandler(HTTPException)
     def refused(error: HTTPException) -> Response:

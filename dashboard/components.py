@@ -12,9 +12,17 @@ SUPPRESSED_TEXT = "for få besvarelser"   # the one wording of "hidden by the su
 NO_ACCESS = html.P("Ingen adgang til det valgte.", className="notice", role="alert")
 
 
+DROPDOWN_TEXTS = {  # the dropdown's own words, in Danish
+    "search": "Søg", "clear_search": "Ryd søgning", "clear_selection": "Ryd valg",
+    "no_options_found": "Ingen valgmuligheder fundet", "select_all": "Vælg alle", "deselect_all": "Fravælg alle",
+    "selected_count": "{num_selected} valgt",
+}
+
+
 def select(id_: str, label: str, options: list[dict], value: object, clearable: bool = False) -> html.Div:
-    return html.Div([html.Label(label, htmlFor=id_), dcc.Dropdown(id=id_, options=options, value=value,
-                                                                   clearable=clearable, searchable=True)],
+    return html.Div([html.Label(label, htmlFor=id_),
+                     dcc.Dropdown(id=id_, options=options, value=value, clearable=clearable, searchable=True,
+                                  placeholder="Vælg …", labels=DROPDOWN_TEXTS)],
                     className="control")
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from flask import Flask
 
 from dashboard.access import Access
+from dashboard.audit import AuditLog
 from dashboard.auth import current_user
 from dashboard.queries import Warehouse
 
@@ -14,6 +15,7 @@ from dashboard.queries import Warehouse
 class Context:
     warehouse: Warehouse
     server: Flask
+    audit: AuditLog
 
     def access(self) -> Access:
         """The logged-in user's access; raises Unauthorized (401) when there is no user."""

@@ -5,6 +5,7 @@ trends and exports only).
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import asdict, dataclass
@@ -72,10 +73,17 @@ class UserStore:
         return User(**{k: v for k, v in u.items() if k != "password_hash"}) if u else None
 
     def check(self, username: str, password: str) -> User | None:
+        """The user if the password is right. An unknown user name costs the same hash check as a
+        known one, so that the time taken never tells whether a user exists."""
         u = self._read().get(username)
-        if u and check_password_hash(u["password_hash"], password):
+        if check_password_hash(u["password_hash"] if u else _dummy_hash(), password) and u:
             return self.get(username)
         return None
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash(os.urandom(16).hex())
 
 
 def _require_unit(warehouse: Path, unit_id: str | None) -> None:

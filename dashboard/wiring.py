@@ -10,14 +10,25 @@ from collections.abc import Callable, Sequence
 
 import dash
 from dash import Input, Output, State
+from flask import request
 
 from dashboard.context import Context
 
 
 def wire(app: dash.Dash, ctx: Context, fn: Callable, outputs: Sequence[tuple[str, str]],
-         inputs: Sequence[tuple[str, str]], states: Sequence[tuple[str, str]] = (), **kwargs: object) -> None:
+         inputs: Sequence[tuple[str, str]], states: Sequence[tuple[str, str]] = (), view: str | None = None,
+         **kwargs: object) -> None:
+    """view: the page's name, when this callback shows a view (it is then written to the audit log
+    with the values it was shown for, after the checks passed)."""
+    names = [i for i, _ in inputs]
+
     def callback(*values: object) -> object:
-        return fn(ctx, ctx.access(), *values)
+        access = ctx.access()
+        out = fn(ctx, access, *values)
+        if view:
+            ctx.audit.record("view", access.user.username, request.remote_addr, page=view,
+                             **{name.split("-", 1)[1]: value for name, value in zip(names, values)})
+        return out
     callback.__name__ = f"{fn.__module__.rsplit('.', 1)[-1]}_{fn.__name__}"
     app.callback(*[Output(i, p) for i, p in outputs], *[Input(i, p) for i, p in inputs],
                  *[State(i, p) for i, p in states], **kwargs)(callback)

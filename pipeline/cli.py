@@ -121,7 +121,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     console.print("Demobrugere: " + ", ".join(f"{u} / {p}" for u, _, _, p, _ in DEMO_USERS))
     if args.no_serve:
         return 0
-    args.warehouse, args.auth, args.user_header = None, "file", "X-Remote-User"
+    args.warehouse, args.auth, args.threads, args.dev = None, "file", None, False
     return cmd_serve(args)
 
 
@@ -189,13 +189,42 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """The dashboard on waitress (a production WSGI server that also runs on Windows); Flask's
+    development server only with --dev."""
     from dashboard.app import create_app
+    from dashboard.web import WebSettings
     settings = load_settings(warehouse=args.warehouse)
     if not settings.warehouse.exists():
         raise SammenError(f"lageret findes ikke: {settings.warehouse} (kør først `sammen build` eller `sammen demo`)")
-    app = create_app(settings.warehouse, settings.users, args.auth, args.user_header)
+    web = WebSettings.from_config(settings.dashboard, settings.private, auth=args.auth, threads=args.threads)
+    app = create_app(settings.warehouse, settings.users, web)
     console.print(f"Sammen kører på http://{args.host}:{args.port}/  (Ctrl+C stopper)")
-    app.run(host=args.host, port=args.port, debug=False)
+    if args.dev:
+        console.print("[yellow]Udviklingsserveren (--dev) er ikke til drift.[/yellow]")
+        app.run(host=args.host, port=args.port, debug=False)
+    else:
+        import waitress
+        waitress.serve(app.server, host=args.host, port=args.port, threads=web.threads, ident="Sammen")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    """The audit log: logins (also failed), views with their unit, exports; one line each."""
+    from datetime import datetime, timezone
+
+    from dashboard.audit import AuditLog
+    settings = load_settings()
+    since = None
+    if args.since:
+        try:
+            since = datetime.fromisoformat(args.since)
+        except ValueError:
+            raise SammenError(f"--since '{args.since}' er ikke en dato (skriv fx 2026-11-01)") from None
+        since = since if since.tzinfo else since.replace(tzinfo=timezone.utc)
+    log = AuditLog(args.log or settings.private / "audit.jsonl")
+    for e in log.entries(since):
+        rest = " ".join(f"{k}={v}" for k, v in e.items() if k not in ("time", "event", "user", "address") and v is not None)
+        print(f"{e['time']}\t{e['event']}\t{e.get('user') or '-'}\t{e.get('address') or '-'}\t{rest}")
     return 0
 
 
@@ -245,9 +274,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--warehouse", type=Path, default=None)
     p.add_argument("--port", type=int, default=8050)
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--auth", choices=["file", "header"], default="file",
-                   help="file: login mod brugerfilen; header: stol på brugernavnet fra single-sign-on-proxyen")
-    p.add_argument("--user-header", default="X-Remote-User", help="headeren proxyen sætter (med --auth header)")
+    p.add_argument("--threads", type=int, default=None, help="waitress-tråde (standard: dashboard.threads)")
+    p.add_argument("--dev", action="store_true", help="Flasks udviklingsserver i stedet for waitress (ikke til drift)")
+    p.add_argument("--auth", choices=["file", "header", "oidc"], default=None,
+                   help="login-måde (standard: dashboard.auth): file, header (SSO-proxy) eller oidc")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("mapping-report", help="kortlægningens kvalitet: evidens pr. adfærd og Cronbachs alfa")
@@ -262,6 +292,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--parquet", type=Path, required=True, help="mappe, der erstattes af eksporten")
     p.add_argument("--warehouse", type=Path, default=None)
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("audit", help="revisionsloggen: logins, åbnede visninger og eksporter")
+    p.add_argument("--since", help="kun fra denne dato (fx 2026-11-01)")
+    p.add_argument("--log", type=Path, default=None, help="logfilen (standard: data/private/audit.jsonl)")
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("users", help="administrér dashboardets brugere")
     p.add_argument("action", choices=["add", "list", "remove"])

@@ -21,12 +21,14 @@ class Settings:
     columns: Path
     demo_raw: Path | None = None
     users: Path | None = None
+    private: Path | None = None
     min_group_size: int = 5
     min_group_size_per_survey: dict[str, int] = field(default_factory=dict)
     hide_unit_together: bool = False
     duckdb: dict[str, str | int] = field(default_factory=dict)   # memory_limit, threads, temp_directory
     key_env: str = "SAMMEN_PSEUDONYM_KEY"
     key_file: Path | None = None
+    dashboard: dict = field(default_factory=dict)   # the dashboard's server settings (dashboard/web.py)
 
     def min_n(self, survey: str) -> int:
         return int(self.min_group_size_per_survey.get(survey, self.min_group_size))
@@ -52,6 +54,7 @@ def load_settings(path: Path | None = None, **overrides: Path | None) -> Setting
         duckdb=build,
         key_env=pseudo.get("key_env", "SAMMEN_PSEUDONYM_KEY"),
         key_file=root / pseudo.get("key_file", "data/warehouse/.pseudonym_key"),
+        dashboard=dict(cfg.get("dashboard") or {}),
         **paths,
     )
 

@@ -1,11 +1,22 @@
 """Post Dash callback requests by hand, as a crafted request would."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
+def csrf_token(client: Any) -> str:
+    """The login form's CSRF token, as a browser gets it: from the form."""
+    page = client.get("/login").get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def try_login(client: Any, username: str, password: str) -> Any:
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": csrf_token(client)})
+
+
 def login(client: Any, username: str, password: str) -> None:
-    response = client.post("/login", data={"username": username, "password": password})
+    response = try_login(client, username, password)
     assert response.status_code == 302 and response.headers["Location"].endswith("/")
 
 

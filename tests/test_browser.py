@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from dashboard.app import create_app
+from dashboard.web import WebSettings
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -24,7 +25,7 @@ VIEWS = {"hr": ["Overblik", "Udvikling", "Enhedsprofil", "Rolleniveau", "Kortlæ
 @pytest.fixture(scope="module")
 def base_url(demo_site):
     settings, _ = demo_site
-    app = create_app(settings.warehouse, settings.root / "users.json", secret_file=settings.root / "secret")
+    app = create_app(settings.warehouse, settings.root / "users.json", WebSettings(private=settings.root / "private"))
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -46,8 +47,11 @@ def page(browser) -> Page:
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     pg = context.new_page()
     pg.set_default_timeout(20_000)
+    blocked: list[str] = []   # what the Content-Security-Policy stopped: nothing may be
+    pg.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     yield pg
     context.close()
+    assert blocked == []
 
 
 def log_in(page: Page, base_url: str, user: str) -> None:
@@ -140,3 +144,43 @@ def test_login_page_is_accessible_and_works_by_keyboard(page: Page, base_url: st
     expect(page.get_by_role("heading", level=1)).to_have_text("Overblik")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Gå til indholdet")).to_be_focused()
+
+
+def test_dropdowns_speak_danish_and_logout_ends_the_session(page: Page, base_url: str) -> None:
+    log_in(page, base_url, "chef")
+    page.get_by_role("navigation", name="Visninger").get_by_role("link", name="Udvikling").click()
+    page.locator("#ud-unit").click()
+    expect(page.get_by_placeholder("Søg")).to_be_visible()
+    page.keyboard.press("Escape")
+    page.get_by_role("link", name="Log ud").click()
+    expect(page).to_have_url(base_url + "/login")
+    page.goto(base_url + "/udvikling")
+    expect(page).to_have_url(base_url + "/login")
+
+
+@pytest.fixture(scope="module")
+def hostile_url(hostile_site):
+    settings, _, _ = hostile_site
+    app = create_app(settings.warehouse, settings.root / "users.json", WebSettings(private=settings.root / "private-b"))
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", settings
+    server.shutdown()
+
+
+def test_hostile_unit_names_are_shown_as_text(page: Page, hostile_url) -> None:
+    import duckdb
+    base_url, settings = hostile_url
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    parent, name = con.execute("select p.unit_id, p.unit_name from mart_units u join mart_units p on p.unit_id = u.parent_id "
+                               "where u.unit_name = '<script>alert(1)</script>'").fetchone()
+    con.close()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    log_in(page, base_url, "hr")
+    page.locator("#ov-root").click()
+    page.keyboard.type(name)
+    page.get_by_role("option", name=name).first.click()
+    ticks = page.locator("#ov-heatmap .ytick text")
+    expect(ticks.filter(has_text="<script>alert(1)</script>")).to_have_count(1)
+    assert dialogs == [] and page.locator("#ov-heatmap a[href*='evil']").count() == 0

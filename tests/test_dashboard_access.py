@@ -9,9 +9,11 @@ import duckdb
 import polars as pl
 import pytest
 
-from dash_client import call, login
+from dash_client import call, login, try_login
 from dashboard.app import create_app
+from dashboard.web import WebSettings
 from dashboard.users import UserStore
+from pipeline.errors import SammenError
 
 OUTSIDE = "Center for Ældre"      # not below the chef's Center for Skoler
 
@@ -19,7 +21,7 @@ OUTSIDE = "Center for Ældre"      # not below the chef's Center for Skoler
 @pytest.fixture(scope="module")
 def site(demo_site):
     settings, ids = demo_site
-    app = create_app(settings.warehouse, settings.root / "users.json", secret_file=settings.root / "secret")
+    app = create_app(settings.warehouse, settings.root / "users.json", WebSettings(private=settings.root / "private"))
     return app.server, settings, ids
 
 
@@ -65,7 +67,7 @@ def test_unauthenticated_requests_get_nothing(site) -> None:
 def test_a_wrong_password_does_not_log_in(site) -> None:
     server, _, _ = site
     client = server.test_client()
-    response = client.post("/login", data={"username": "chef", "password": "wrong-password"})
+    response = try_login(client, "chef", "wrong-password")
     assert response.status_code == 200 and "Forkert brugernavn".encode() in response.data
     assert client.get("/_dash-layout").status_code == 401
 
@@ -186,18 +188,38 @@ def test_rolleniveau_for_a_chef_holds_only_units_in_the_area(site) -> None:
     assert sheet.height > 0 and set(sheet["unit_id"]) <= area
 
 
+PROXY, SECRET = "10.0.0.5", "proxy-secret-for-tests"
+
+
 def test_header_mode_trusts_only_the_proxys_user_header(demo_site) -> None:
     settings, ids = demo_site
-    app = create_app(settings.warehouse, settings.root / "users.json", auth_mode="header",
-                     secret_file=settings.root / "secret")
-    client = app.server.test_client()
-    assert client.get("/_dash-layout").status_code == 403
-    assert client.get("/_dash-layout", headers={"X-Remote-User": "nobody"}).status_code == 403
-    ok = client.get(f"/download/excel?page=udvikling&survey=trivsel&unit={ids['Center for Skoler']}",
-                    headers={"X-Remote-User": "chef"})
+    web = WebSettings(private=settings.root / "private-sso", auth="header", trusted_proxies=frozenset({PROXY}),
+                      proxy_secret=SECRET)
+    app = create_app(settings.warehouse, settings.root / "users.json", web)
+    proxy = app.server.test_client()
+    proxy.environ_base["REMOTE_ADDR"] = PROXY
+    sso = {"X-Sammen-Proxy-Secret": SECRET}
+    assert proxy.get("/_dash-layout").status_code == 403
+    assert proxy.get("/_dash-layout", headers={"X-Remote-User": "nobody", **sso}).status_code == 403
+    ok = proxy.get(f"/download/excel?page=udvikling&survey=trivsel&unit={ids['Center for Skoler']}",
+                   headers={"X-Remote-User": "chef", **sso})
     assert ok.status_code == 200 and ok.data.startswith(b"PK")
-    assert client.get(f"/download/excel?page=udvikling&survey=trivsel&unit={ids[OUTSIDE]}",
-                      headers={"X-Remote-User": "chef"}).status_code == 403
+    assert proxy.get(f"/download/excel?page=udvikling&survey=trivsel&unit={ids[OUTSIDE]}",
+                     headers={"X-Remote-User": "chef", **sso}).status_code == 403
+    # the right header without the secret, or from any other address, is nobody
+    assert proxy.get("/_dash-layout", headers={"X-Remote-User": "hr"}).status_code == 403
+    assert proxy.get("/_dash-layout", headers={"X-Remote-User": "hr", "X-Sammen-Proxy-Secret": "guess"}).status_code == 403
+    other = app.server.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.0.0.99"
+    assert other.get("/_dash-layout", headers={"X-Remote-User": "hr", **sso}).status_code == 403
+    assert proxy.get("/_dash-layout", headers={"X-Remote-User": "hr", **sso}).status_code == 200
+
+
+def test_header_mode_refuses_to_start_without_proxies_and_secret(tmp_path) -> None:
+    with pytest.raises(SammenError, match="trusted_proxies"):
+        WebSettings(private=tmp_path, auth="header", trusted_proxies=frozenset({PROXY}))
+    with pytest.raises(SammenError, match="trusted_proxies"):
+        WebSettings(private=tmp_path, auth="header", proxy_secret=SECRET)
 
 
 def test_user_store_hashes_passwords(tmp_path) -> None:

@@ -17,6 +17,7 @@ from conftest import HOSTILE_NAMES
 from dash_client import call, login
 from dashboard.access import Access, BadRequest, Forbidden
 from dashboard.app import create_app
+from dashboard.web import WebSettings
 from dashboard.pages import overblik, udvikling
 from dashboard.queries import Warehouse
 from dashboard.users import UserStore
@@ -27,7 +28,7 @@ SKOLER, DAGTILBUD = "Center for Skoler", "Center for Dagtilbud"
 @pytest.fixture(scope="module")
 def site(hostile_site):
     settings, ids, names = hostile_site
-    app = create_app(settings.warehouse, settings.root / "users.json", secret_file=settings.root / "secret")
+    app = create_app(settings.warehouse, settings.root / "users.json", WebSettings(private=settings.root / "private"))
     return app, settings, ids, names
 
 

@@ -72,4 +72,4 @@ def show(ctx: Context, access: Access, survey: object, wave: object, unit: objec
 def register(app: dash.Dash, ctx: Context) -> None:
     follow_survey(app, ctx, PAGE, ids.EP_SURVEY, ids.EP_WAVE)
     wire(app, ctx, show, [(ids.EP_PROFILE, "figure"), (ids.EP_DETAILS, "children"), (ids.EP_EXCEL, "href")],
-         [(ids.EP_SURVEY, "value"), (ids.EP_WAVE, "value"), (ids.EP_UNIT, "value")])
+         [(ids.EP_SURVEY, "value"), (ids.EP_WAVE, "value"), (ids.EP_UNIT, "value")], view=PAGE)

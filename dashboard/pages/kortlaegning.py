@@ -49,7 +49,7 @@ def show(ctx: Context, access: Access, _trigger: object = None) -> tuple:
 
 def register(app: dash.Dash, ctx: Context) -> None:
     wire(app, ctx, show, [(ids.KL_CONTENT, "children"), (ids.KL_MATRIX, "figure"), (ids.KL_EXCEL, "href")],
-         [(ids.KL_TRIGGER, "data")])
+         [(ids.KL_TRIGGER, "data")], view=PAGE)
 
 
 @functools.lru_cache(maxsize=2)

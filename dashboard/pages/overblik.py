@@ -92,4 +92,4 @@ def register(app: dash.Dash, ctx: Context) -> None:
          [(ids.OV_ROOT, "value")], [(ids.OV_HEATMAP, "clickData"), (ids.OV_UP, "n_clicks")], [(ids.OV_ROOT, "value")],
          prevent_initial_call=True)
     wire(app, ctx, show, [(ids.OV_HEATMAP, "figure"), (ids.OV_TABLE, "children"), (ids.OV_EXCEL, "href"), (ids.OV_PDF, "href")],
-         [(ids.OV_SURVEY, "value"), (ids.OV_WAVE, "value"), (ids.OV_ROOT, "value")])
+         [(ids.OV_SURVEY, "value"), (ids.OV_WAVE, "value"), (ids.OV_ROOT, "value")], view=PAGE)

@@ -58,7 +58,7 @@ def show(ctx: Context, access: Access, survey: object, wave: object, role: objec
 def register(app: dash.Dash, ctx: Context) -> None:
     follow_survey(app, ctx, PAGE, ids.RL_SURVEY, ids.RL_WAVE)
     wire(app, ctx, show, [(ids.RL_SPREAD, "figure"), (ids.RL_TABLE, "children"), (ids.RL_EXCEL, "href")],
-         [(ids.RL_SURVEY, "value"), (ids.RL_WAVE, "value"), (ids.RL_ROLE, "value"), (ids.RL_UNIT, "value")])
+         [(ids.RL_SURVEY, "value"), (ids.RL_WAVE, "value"), (ids.RL_ROLE, "value"), (ids.RL_UNIT, "value")], view=PAGE)
 
 
 def box_stats(spread: pl.DataFrame) -> pl.DataFrame:

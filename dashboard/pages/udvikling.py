@@ -67,4 +67,4 @@ def show(ctx: Context, access: Access, survey: object, unit: object) -> tuple:
 
 def register(app: dash.Dash, ctx: Context) -> None:
     wire(app, ctx, show, [(ids.UD_TREND, "figure"), (ids.UD_TABLE, "children"), (ids.UD_EXCEL, "href"), (ids.UD_PDF, "href")],
-         [(ids.UD_SURVEY, "value"), (ids.UD_UNIT, "value")])
+         [(ids.UD_SURVEY, "value"), (ids.UD_UNIT, "value")], view=PAGE)

@@ -1,0 +1,138 @@
+"""Login that resists guessing, sessions that end on the server, the browser's security headers,
+private files and the audit log."""
+from __future__ import annotations
+
+import json
+import stat
+import time
+from datetime import timedelta
+
+import pytest
+
+from dash_client import call, csrf_token, login, try_login
+from dashboard import users as users_module
+from dashboard.app import create_app
+from dashboard.audit import AuditLog
+from dashboard.sessions import SessionStore
+from dashboard.web import WebSettings
+from pipeline.cli import main
+
+
+def _app(demo_site, tmp_path, **settings):
+    site, _ = demo_site
+    web = WebSettings(private=tmp_path / "private", **settings)
+    return create_app(site.warehouse, site.root / "users.json", web), web
+
+
+def _from(app, address: str):
+    client = app.server.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_five_failed_logins_for_a_user_then_429_until_the_window_passes(demo_site, tmp_path) -> None:
+    app, _ = _app(demo_site, tmp_path, login_window=timedelta(seconds=3))
+    guesser = _from(app, "10.0.0.1")
+    for _ in range(5):
+        assert "Forkert brugernavn".encode() in try_login(guesser, "chef", "wrong-password").data
+    refused = try_login(guesser, "chef", "chef-pass-123")            # even the right password
+    assert refused.status_code == 429 and "For mange forkerte forsøg".encode() in refused.data
+    assert try_login(_from(app, "10.0.0.2"), "chef", "chef-pass-123").status_code == 429   # the user name, anywhere
+    assert try_login(guesser, "hr", "hr-pass-123").status_code == 429                       # the address, any user
+    login(_from(app, "10.0.0.3"), "hr", "hr-pass-123")                                      # others are not locked out
+    time.sleep(3.2)
+    login(_from(app, "10.0.0.2"), "chef", "chef-pass-123")
+
+
+def test_successful_logins_do_not_count(demo_site, tmp_path) -> None:
+    app, _ = _app(demo_site, tmp_path)
+    for _ in range(7):
+        login(_from(app, "10.0.0.4"), "med", "med-pass-123")
+
+
+def test_unknown_and_known_users_cost_the_same_password_check(demo_site, tmp_path, monkeypatch) -> None:
+    app, _ = _app(demo_site, tmp_path, login_attempts=100)
+    checks: list[str] = []
+    real = users_module.check_password_hash
+    monkeypatch.setattr(users_module, "check_password_hash", lambda h, p: checks.append(h.split("$")[0]) or real(h, p))
+    client = _from(app, "10.0.0.5")
+    try_login(client, "chef", "wrong-password")
+    try_login(client, "no-such-user", "wrong-password")
+    assert len(checks) == 2 and checks[0] == checks[1]          # one scrypt check each, same method and cost
+
+
+def test_the_login_form_needs_its_csrf_token(demo_site, tmp_path) -> None:
+    app, _ = _app(demo_site, tmp_path)
+    client = _from(app, "10.0.0.6")
+    response = client.post("/login", data={"username": "hr", "password": "hr-pass-123"})
+    assert response.status_code == 400 and "udløbet".encode() in response.data
+    assert client.get("/_dash-layout").status_code == 401
+    other = _from(app, "10.0.0.6")    # a token from another browser's session is no good either
+    stolen = csrf_token(other)
+    assert client.post("/login", data={"username": "hr", "password": "hr-pass-123", "csrf_token": stolen}).status_code == 400
+
+
+def test_logout_ends_the_session_on_the_server(demo_site, tmp_path) -> None:
+    app, _ = _app(demo_site, tmp_path)
+    client = _from(app, "10.0.0.7")
+    login(client, "hr", "hr-pass-123")
+    cookie = client.get_cookie("session").value
+    assert client.get("/_dash-layout").status_code == 200
+    client.get("/logout")
+    replay = _from(app, "10.0.0.8")
+    replay.set_cookie("session", cookie)
+    assert replay.get("/_dash-layout").status_code == 401
+    assert replay.get("/download/excel?page=kortlaegning").status_code == 401
+
+
+def test_sessions_end_after_idle_time_and_lifetime(tmp_path) -> None:
+    now = [1000.0]
+    store = SessionStore(tmp_path / "s.sqlite", timedelta(hours=8), timedelta(hours=12), clock=lambda: now[0])
+    a = store.start("anna")
+    now[0] += 7 * 3600
+    assert store.user(a) == "anna"
+    now[0] += 4 * 3600                      # used 4 h ago, 11 h old
+    assert store.user(a) == "anna"
+    now[0] += 1.5 * 3600                    # 12.5 h old: past the lifetime though in use
+    assert store.user(a) is None
+    b = store.start("bo")
+    now[0] += 8 * 3600 + 1                  # idle for more than 8 h
+    assert store.user(b) is None
+    assert store.user("forged-token") is None and store.user(["not", "a", "token"]) is None
+
+
+def test_security_headers_and_https_cookies(demo_site, tmp_path) -> None:
+    app, _ = _app(demo_site, tmp_path)
+    page = _from(app, "10.0.0.9").get("/login")
+    csp = page.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp.split("style-src")[0]
+    assert page.headers["X-Content-Type-Options"] == "nosniff" and page.headers["Referrer-Policy"] == "no-referrer"
+    assert page.headers["X-Frame-Options"] == "DENY" and "Strict-Transport-Security" not in page.headers
+    secure, _ = _app(demo_site, tmp_path / "b", https=True)
+    client = _from(secure, "10.0.0.10")
+    response = try_login(client, "hr", "hr-pass-123")
+    assert "Secure" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_private_files_and_the_audit_log(demo_site, tmp_path, capsys) -> None:
+    app, web = _app(demo_site, tmp_path)
+    _, ids = demo_site
+    client = _from(app, "10.0.0.11")
+    try_login(client, "chef", "wrong-password")
+    login(client, "chef", "chef-pass-123")
+    unit = ids["Center for Skoler"]
+    call(client, "ud-trend.figure", {"ud-survey": "trivsel", "ud-unit": unit})
+    client.get(f"/download/excel?page=udvikling&survey=trivsel&unit={unit}")
+    assert stat.S_IMODE(web.private.stat().st_mode) == 0o700
+    for name in ("audit.jsonl", "sessions.sqlite", "session_key"):
+        assert stat.S_IMODE((web.private / name).stat().st_mode) == 0o600, name
+    events = [(e["event"], e["user"], e.get("unit")) for e in AuditLog(web.private / "audit.jsonl").entries()]
+    assert events == [("login_failed", "chef", None), ("login", "chef", None), ("view", "chef", unit),
+                      ("export", "chef", unit)]
+    assert main(["audit", "--log", str(web.private / "audit.jsonl"), "--since", "2000-01-01"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 4 and lines[0].split("\t")[1:4] == ["login_failed", "chef", "10.0.0.11"]
+    assert main(["audit", "--log", str(web.private / "audit.jsonl"), "--since", "2999-01-01"]) == 0
+    assert capsys.readouterr().out == ""
+    assert all(json.loads(line) for line in (web.private / "audit.jsonl").read_text().splitlines())
