@@ -159,10 +159,12 @@ def cmd_anonymity_report(args: argparse.Namespace) -> int:
 
     from pipeline import disclosure
     from pipeline.disclosure import FIGURE_NAMES
+    from pipeline.warehouse import private_path
     settings = load_settings(warehouse=args.warehouse)
-    if not settings.warehouse.exists():
-        raise SammenError(f"lageret findes ikke: {settings.warehouse} (kør først `sammen build`)")
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    private = private_path(settings.warehouse)
+    if not private.exists():
+        raise SammenError(f"lageret findes ikke: {private} (kør først `sammen build`)")
+    con = duckdb.connect(str(private), read_only=True)   # the private figures: HR's own report
     choices = {together: disclosure.decide_all(con, together) for together in (False, True)}
     live = disclosure.audit(con)
     con.close()

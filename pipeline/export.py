@@ -14,13 +14,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.errors import SammenError
-from pipeline.warehouse import model_files
-
-PUBLISHED_VIEWS = ["framework", "units", "items", "item_mapping", "competency_scores"]
-
-
-def published_tables() -> list[str]:
-    return [*model_files(["marts"]), "disclosure", *PUBLISHED_VIEWS]
+from pipeline.warehouse import published_tables
 
 
 def export_parquet(warehouse: Path, target: Path) -> dict[str, int]:

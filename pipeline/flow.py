@@ -30,7 +30,7 @@ from pipeline.organisation import (FILE_NAME, HEADCOUNT_FILE, LINEAGE_FILE, read
 from pipeline.read import Export, list_exports, read_export
 from pipeline.score import t_quantiles
 from pipeline.validate import Finding, ValueCheck, bad_cell_findings, plan_findings, validate_values
-from pipeline.warehouse import building
+from pipeline.warehouse import build_lock, building, private_path
 from pipeline.yamlfile import load_yaml
 
 Step = Callable[[str], None]
@@ -215,7 +215,7 @@ def plan_build(settings: Settings, key: bytes, full: bool = False) -> BuildPlan:
         raise SammenError(f"ingen eksportfiler (.csv/.xlsx) i {settings.raw}")
     digests = {p.name: digest_file(p) for p in paths}
     configuration = configuration_digest(settings, key)
-    built_from, loaded, waves = read_manifest(settings.warehouse)
+    built_from, loaded, waves = read_manifest(private_path(settings.warehouse))
     new = [p for p in paths if p.name not in loaded]
     reason = ("fuld opbygning ønsket" if full else
               "intet lager at bygge videre på" if built_from is None else
@@ -239,11 +239,12 @@ def build(settings: Settings, step: Step = lambda _: None, full: bool = False) -
     transformed, their waves decided by the suppression stage, and the rest kept as it was; the
     result is the same as a full build's (tests/test_incremental.py)."""
     key = pseudonym_key(settings)
-    plan = plan_build(settings, key, full)
-    try:
-        return _build(settings, step, plan, key)
-    except _Rebuild as rebuild:
-        return _build(settings, step, replace(plan_build(settings, key, full=True), reason=str(rebuild)), key)
+    with build_lock(settings.warehouse):
+        plan = plan_build(settings, key, full)
+        try:
+            return _build(settings, step, plan, key)
+        except _Rebuild as rebuild:
+            return _build(settings, step, replace(plan_build(settings, key, full=True), reason=str(rebuild)), key)
 
 
 def _build(settings: Settings, step: Step, plan: BuildPlan, key: bytes) -> BuildResult:
@@ -298,6 +299,8 @@ def _build(settings: Settings, step: Step, plan: BuildPlan, key: bytes) -> Build
         step("Bygger de offentliggjorte tabeller og kontrollerer dem")
         suppression = score.publish(con, waves)
         done("publish")
+        step("Skriver det offentliggjorte lager og det private")
+    done("write")
     return BuildResult(settings.warehouse, findings, timings, suppression, plan.incremental, plan.reason)
 
 

@@ -1,9 +1,16 @@
-"""The DuckDB warehouse: built into a fresh file, then swapped in atomically.
+"""The DuckDB warehouse: built into fresh files, then swapped in atomically.
 
-A dashboard in another process may hold the live file open read-only; DuckDB
-lets only one process write a file, so a build never opens the live file at all
-(docs/facts.md). os.replace is atomic on one file system: readers see the old
-warehouse or the new one, never half of one.
+Two files. The *private* warehouse holds every layer, respondent-level data included; it lives
+in a 0700 folder beside the published file (`.private/`), is 0600, and only builds and the
+anonymity report open it. The *published* warehouse (the configured `warehouse` path) holds only
+what the suppression stage let out (PUBLISHED: the marts, the published views, and the
+organisation and framework dimensions); the dashboard opens nothing else.
+
+A dashboard in another process may hold the live file open read-only; DuckDB lets only one
+process write a file, so a build never opens a live file at all (docs/facts.md). os.replace is
+atomic on one file system: readers see the old warehouse or the new one, never half of one. One
+build at a time (a lock the operating system releases if the build dies); a build first removes
+what dead builds left behind.
 """
 from __future__ import annotations
 
@@ -16,6 +23,9 @@ from graphlib import TopologicalSorter
 from pathlib import Path
 
 import duckdb
+from filelock import FileLock, Timeout
+
+from pipeline.errors import SammenError
 
 MODELS = Path(__file__).parent / "models"
 # layer -> how its models are materialised; the order is the layering.
@@ -23,37 +33,94 @@ LAYERS = {"staging": "view", "core": "table", "intermediate": "table", "marts": 
 _MATERIALIZED = re.compile(r"--\s*materialized:\s*(view|table)")
 
 
+# what the published warehouse holds besides the marts: published views and the dimensions
+# the dashboard reads (organisation, surveys, framework, mapping: no respondent data)
+PUBLISHED_VIEWS = ["disclosure", "framework", "units", "items", "item_mapping", "competency_scores"]
+PUBLISHED_DIMENSIONS = ["dim_unit", "dim_unit_wave", "dim_unit_lineage", "dim_survey", "dim_wave", "dim_competency",
+                        "dim_role", "dim_behaviour", "dim_item", "dim_item_mapping"]
+
+
+def published_tables() -> list[str]:
+    return [*model_files(["marts"]), *PUBLISHED_VIEWS]
+
+
+def private_path(published: Path) -> Path:
+    """The private warehouse that belongs to a published one."""
+    return published.parent / ".private" / published.name
+
+
+def _private_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
+
+
+@contextmanager
+def build_lock(target: Path) -> Iterator[None]:
+    """One build of a warehouse at a time; the second says so. Then remove dead builds' files."""
+    folder = _private_dir(private_path(target).parent)
+    lock = FileLock(folder / f"{target.name}.lock", blocking=False)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise SammenError(f"en anden kørsel bygger allerede {target}; vent, til den er færdig, og prøv igen") from None
+    try:
+        for folder_ in (target.parent, folder):
+            for leftover in folder_.glob(f".{target.name}.building-*"):
+                leftover.unlink(missing_ok=True)   # with the lock held, no live build owns them
+        yield
+    finally:
+        lock.release()
+
+
 @contextmanager
 def building(target: Path, duckdb_config: dict[str, str | int] | None = None,
              copy_live: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Yield a connection to a new warehouse file; on success it replaces `target`.
+    """Yield a connection to a new private warehouse; on success the published tables are copied
+    into a new published file and both replace the live ones (published first: if the build dies
+    between the two, the next build still sees the old private manifest and builds the new exports).
     duckdb_config: DuckDB settings for the build (memory_limit, threads, temp_directory), so a
-    build spills to disk instead of exhausting the machine's memory. copy_live: start from a
-    copy of the live warehouse (an incremental build), which itself is never opened for writing."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
-    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-        leftover.unlink(missing_ok=True)
+    build spills to disk instead of exhausting the machine's memory. copy_live: start from a copy
+    of the live private warehouse (an incremental build), which itself is never opened for writing."""
+    private = private_path(target)
+    _private_dir(private.parent)
+    tmp = private.with_name(f".{target.name}.building-{os.getpid()}")
+    pub = target.with_name(f".{target.name}.building-{os.getpid()}")
+    made = [tmp, tmp.with_name(tmp.name + ".wal"), pub, pub.with_name(pub.name + ".wal")]
     config = {k: str(v) for k, v in (duckdb_config or {}).items()}
     if "temp_directory" in config:
-        Path(config["temp_directory"]).mkdir(parents=True, exist_ok=True)
-    if copy_live:
-        try:
-            shutil.copyfile(target, tmp)
-        except BaseException:
-            tmp.unlink(missing_ok=True)   # a half copy is never left behind
-            raise
-    con = duckdb.connect(str(tmp), config=config)
+        _private_dir(Path(config["temp_directory"]))   # spilled rows are respondent data too
+    old_umask = os.umask(0o077)   # every file DuckDB writes for this build: 0600
     try:
-        yield con
-        con.execute("CHECKPOINT")
-        con.close()
-        os.replace(tmp, target)
+        if copy_live:
+            shutil.copyfile(private, tmp)
+        con = duckdb.connect(str(tmp), config=config)
+        try:
+            yield con
+            con.execute("CHECKPOINT")
+            _publish(con, pub)
+        finally:
+            con.close()
+        pub.chmod(0o644)              # the published file holds no personal data; a web server reads it
+        os.replace(pub, target)
+        os.replace(tmp, private)
     except BaseException:
-        con.close()
-        tmp.unlink(missing_ok=True)
-        tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+        for leftover in made:          # a failed build leaves nothing behind
+            leftover.unlink(missing_ok=True)
         raise
+    finally:
+        os.umask(old_umask)
+
+
+def _publish(con: duckdb.DuckDBPyConnection, pub: Path) -> None:
+    """Copy what the suppression stage let out into a new published file."""
+    quoted = str(pub).replace("'", "''")
+    con.execute(f"ATTACH '{quoted}' AS published")
+    try:
+        for name in [*PUBLISHED_DIMENSIONS, *published_tables()]:
+            con.execute(f"CREATE TABLE published.{name} AS SELECT * FROM {name}")
+    finally:
+        con.execute("DETACH published")
 
 
 def model_files(layers: list[str]) -> dict[str, Path]:

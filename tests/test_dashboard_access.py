@@ -6,6 +6,8 @@ import io
 import json
 
 import duckdb
+
+from pipeline.warehouse import private_path
 import polars as pl
 import pytest
 
@@ -138,7 +140,7 @@ def test_med_sees_trends_and_exports_only(site) -> None:
 def test_exports_show_nothing_computed_for_suppressed_groups(site) -> None:
     server, _, _ = site
     client = _client(server, "hr")
-    con = duckdb.connect(str(site[1].warehouse), read_only=True)
+    con = duckdb.connect(str(private_path(site[1].warehouse)), read_only=True)
     unit = con.execute("select unit_id from int_competency_scores where survey = 'trivsel' and wave = '2026' "   # private n
                        "and source = 'own' and n > 0 and unit_id in (select unit_id from competency_scores where "
                        "survey = 'trivsel' and wave = '2026' and suppressed) limit 1").fetchall()[0][0]
@@ -156,7 +158,7 @@ def test_exports_show_nothing_computed_for_suppressed_groups(site) -> None:
 
 def test_the_overview_table_shows_no_count_for_a_suppressed_group(site) -> None:
     server, settings, _ = site
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = duckdb.connect(str(private_path(settings.warehouse)), read_only=True)
     unit, parent, n = con.execute("""
         select s.unit_id, u.parent_id, s.n from int_competency_scores s      -- the private n, to pick a small group
         join dim_unit_wave u on u.survey = s.survey and u.wave = s.wave and u.unit_id = s.unit_id

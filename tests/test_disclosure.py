@@ -14,6 +14,7 @@ import hashlib
 import statistics
 
 import duckdb
+
 import pytest
 
 from conftest import small_project

@@ -8,6 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipeline.warehouse import private_path
+
 from conftest import settings_for
 from pipeline import disclosure, flow
 from pipeline.flow import build, demo_data, plan_build
@@ -58,10 +60,11 @@ def test_adding_the_newest_wave_equals_a_full_build(demo_raw: Path, tmp_path: Pa
     assert added.incremental and read == [NEW] and decided == [["2026"]]
     whole = _project(tmp_path / "whole", demo_raw)
     assert not build(whole).incremental
-    grown_tables, whole_tables = _contents(grown.warehouse), _contents(whole.warehouse)
-    assert grown_tables.keys() == whole_tables.keys() and "disclosure" in grown_tables
-    for name in whole_tables:
-        assert grown_tables[name] == whole_tables[name], name
+    for file in (lambda s: s.warehouse, lambda s: private_path(s.warehouse)):   # published and private
+        grown_tables, whole_tables = _contents(file(grown)), _contents(file(whole))
+        assert grown_tables.keys() == whole_tables.keys() and "disclosure" in grown_tables
+        for name in whole_tables:
+            assert grown_tables[name] == whole_tables[name], name
 
 
 def test_a_change_to_anything_but_new_exports_builds_anew(demo_raw: Path, tmp_path: Path) -> None:

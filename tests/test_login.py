@@ -136,3 +136,52 @@ def test_private_files_and_the_audit_log(demo_site, tmp_path, capsys) -> None:
     assert main(["audit", "--log", str(web.private / "audit.jsonl"), "--since", "2999-01-01"]) == 0
     assert capsys.readouterr().out == ""
     assert all(json.loads(line) for line in (web.private / "audit.jsonl").read_text().splitlines())
+
+
+# --- OpenID Connect, against a provider started inside the test suite ----------------------
+
+@pytest.fixture
+def provider():
+    from oidc_provider import Provider
+    p = Provider("sammen", "client-secret")
+    yield p
+    p.close()
+
+
+def _oidc_login(client, provider) -> object:
+    """Follow the login as a browser would: Sammen -> provider -> back to Sammen."""
+    import requests
+    to_provider = client.get("/oidc/login")
+    assert to_provider.status_code == 302 and to_provider.headers["Location"].startswith(provider.issuer)
+    back = requests.get(to_provider.headers["Location"], allow_redirects=False, timeout=10)
+    assert back.status_code == 302
+    return client.get(back.headers["Location"].removeprefix("http://localhost"))
+
+
+def test_openid_connect_logs_in_a_known_user(demo_site, tmp_path, provider) -> None:
+    from dashboard.web import Oidc
+    app, _ = _app(demo_site, tmp_path, auth="oidc", oidc=Oidc(provider.issuer, "sammen", "client-secret"))
+    client = _from(app, "10.0.1.1")
+    assert client.get("/_dash-layout").status_code == 401
+    assert "Log ind med din organisations konto".encode() in client.get("/login").data
+    provider.username = "chef"
+    done = _oidc_login(client, provider)
+    assert done.status_code == 302 and done.headers["Location"] == "/"
+    assert client.get("/_dash-layout").status_code == 200
+    assert client.get("/download/excel?page=kortlaegning").status_code == 403     # role from the users file: chef
+
+
+def test_openid_connect_refuses_strangers_and_forgeries(demo_site, tmp_path, provider) -> None:
+    from dashboard.web import Oidc
+    app, _ = _app(demo_site, tmp_path, auth="oidc", oidc=Oidc(provider.issuer, "sammen", "client-secret"))
+    provider.username = "someone-hr-never-added"
+    client = _from(app, "10.0.1.2")
+    refused = _oidc_login(client, provider)
+    assert refused.status_code == 403 and "Kontakt HR".encode() in refused.data
+    assert client.get("/_dash-layout").status_code == 401
+    provider.username, provider.signing_key = "hr", type(provider.key).generate_key(2048, parameters={"kid": "test-key"})
+    forged = _oidc_login(_from(app, "10.0.1.3"), provider)      # an ID token the provider's keys did not sign
+    assert forged.status_code == 400
+    client = _from(app, "10.0.1.4")
+    client.get("/oidc/login")
+    assert client.get("/oidc/callback?code=x&state=not-the-state").status_code == 400

@@ -13,6 +13,8 @@ from __future__ import annotations
 import statistics
 
 import duckdb
+
+from pipeline.warehouse import private_path
 import pytest
 from scipy import stats
 
@@ -82,7 +84,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnec
     settings = small_project(tmp_path_factory.mktemp("scoring"), CODEBOOK, MAPPING, {
         "organisation.csv": ORG, "headcount.csv": HEADCOUNT, "trivsel 2024.csv": "\n".join(lines) + "\n"})
     build(settings)
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = duckdb.connect(str(private_path(settings.warehouse)), read_only=True)
     yield con
     con.close()
 
