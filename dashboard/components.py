@@ -9,7 +9,6 @@ from dash import dcc, html
 from dashboard.queries import Warehouse
 
 SUPPRESSED_TEXT = "for få besvarelser"   # the one wording of "hidden by the suppression stage"
-NO_ACCESS = html.P("Ingen adgang til det valgte.", className="notice", role="alert")
 
 
 DROPDOWN_TEXTS = {  # the dropdown's own words, in Danish
