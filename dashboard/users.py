@@ -13,6 +13,7 @@ from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from dashboard.web import private_dir
 from pipeline.errors import SammenError
 
 ROLES = ("hr", "chef", "med")
@@ -36,7 +37,7 @@ class UserStore:
         return json.loads(self.path.read_text(encoding="utf-8"))["users"]
 
     def _write(self, users: dict[str, dict]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps({"users": users}, ensure_ascii=False, indent=2), encoding="utf-8")
         os.chmod(tmp, 0o600)

@@ -185,3 +185,58 @@ def test_openid_connect_refuses_strangers_and_forgeries(demo_site, tmp_path, pro
     client = _from(app, "10.0.1.4")
     client.get("/oidc/login")
     assert client.get("/oidc/callback?code=x&state=not-the-state").status_code == 400
+
+
+# --- sammen serve --------------------------------------------------------------------------
+
+def _config(tmp_path, demo_site) -> dict:
+    import shutil
+
+    import yaml
+    from pipeline.config import ROOT
+    site, _ = demo_site
+    (tmp_path / "config").mkdir(parents=True)
+    cfg = yaml.safe_load((ROOT / "config" / "sammen.yaml").read_text(encoding="utf-8"))
+    cfg["paths"].update(warehouse=str(site.warehouse), users=str(site.root / "users.json"), private=str(tmp_path / "private"))
+    (tmp_path / "config" / "sammen.yaml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    shutil.copy(ROOT / "config" / "columns.yaml", tmp_path / "config" / "columns.yaml")
+    import os
+    return {**os.environ, "SAMMEN_CONFIG": str(tmp_path / "config" / "sammen.yaml")}
+
+
+@pytest.mark.parametrize("dev, server", [(False, "Sammen"), (True, "Werkzeug")])
+def test_serve_runs_waitress_unless_told_otherwise(demo_site, tmp_path, dev, server) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    import requests
+    env = _config(tmp_path, demo_site)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-m", "pipeline", "serve", "--port", str(port), "--threads", "2"] + (["--dev"] if dev else [])
+    child = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                response = requests.get(f"http://127.0.0.1:{port}/login", timeout=2)
+                break
+            except requests.ConnectionError:
+                assert child.poll() is None and time.time() < deadline
+                time.sleep(0.2)
+        assert response.status_code == 200 and server in response.headers["Server"]
+        assert (server == "Werkzeug") == ("Werkzeug" in response.headers["Server"])
+    finally:
+        child.terminate()
+        child.wait(10)
+
+
+def test_serve_refuses_header_mode_without_proxies_and_secret(demo_site, tmp_path) -> None:
+    import subprocess
+    import sys
+    env = _config(tmp_path, demo_site)
+    done = subprocess.run([sys.executable, "-m", "pipeline", "serve", "--auth", "header"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "trusted_proxies" in " ".join(done.stderr.split())
