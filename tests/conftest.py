@@ -89,18 +89,17 @@ def _rewrite(path: Path, ids: dict[str, str], names: dict[str, str]) -> None:
         frame.write_excel(path)
 
 
-@pytest.fixture(scope="session")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory):
+def make_hostile_site(tmp: Path):
     """The small demo municipality with hostile unit ids and names: two centres whose ids share
     their first 12 characters, every other id with '_', '%' or 40 characters, and units named as
-    markup, formulas, 300 characters, emoji and æøå. Returns (settings, ids by original name, names)."""
+    markup, formulas, 300 characters, emoji and æøå. Returns (settings, ids by original name,
+    ids by hostile name). Also used by benchmarks/security_probes.py."""
     import polars as pl
 
     from dashboard.users import UserStore
     from pipeline.flow import build, demo_data
     from pipeline.organisation import FILE_NAME
 
-    tmp = tmp_path_factory.mktemp("hostile-site")
     settings = settings_for(tmp)
     demo_data(settings, settings.raw, employees=400, seed=7)
     org = pl.read_csv(settings.raw / FILE_NAME, infer_schema=False)
@@ -118,3 +117,9 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory):
     for username, (role, unit_name, password) in DEMO_USERS.items():
         store.add(username, role, ids.get(unit_name), password, f"Demo {username}")
     return settings, ids, {names[t]: ids[t] for t in teams}
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory):
+    """See make_hostile_site."""
+    return make_hostile_site(tmp_path_factory.mktemp("hostile-site"))
