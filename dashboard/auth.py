@@ -17,7 +17,7 @@ import hmac
 import os
 from pathlib import Path
 
-from flask import Flask, Response, g, redirect, request, session
+from flask import Flask, Response, current_app, g, redirect, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import generate_csrf, validate_csrf
@@ -57,7 +57,13 @@ def secret_key(path: Path) -> bytes:
 
 
 def client_address() -> str:
-    return request.remote_addr or "?"
+    """Who is asking. Behind a configured proxy (dashboard.trusted_proxies), the address the proxy
+    saw (the last X-Forwarded-For entry); otherwise the connection's own address."""
+    peer = request.remote_addr or "?"
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if forwarded and peer in current_app.config.get("SAMMEN_TRUSTED_PROXIES", ()):
+        return forwarded.split(",")[-1].strip()[:64] or peer
+    return peer
 
 
 class Auth:
@@ -68,7 +74,8 @@ class Auth:
         server.secret_key = secret_key(private / "session_key")
         server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                              SESSION_COOKIE_SECURE=web.https, PERMANENT_SESSION_LIFETIME=web.lifetime,
-                             WTF_CSRF_TIME_LIMIT=None, SAMMEN_CURRENT_USER=self.current)
+                             WTF_CSRF_TIME_LIMIT=None, SAMMEN_CURRENT_USER=self.current,
+                             SAMMEN_TRUSTED_PROXIES=web.trusted_proxies)
         self.limiter = Limiter(get_remote_address, app=server, storage_uri="memory://", strategy="moving-window",
                                headers_enabled=False)
 
@@ -80,7 +87,7 @@ class Auth:
 
     def _find_user(self) -> User | None:
         if self.web.auth == "header":
-            if client_address() not in self.web.trusted_proxies:
+            if request.remote_addr not in self.web.trusted_proxies:
                 return None
             secret = request.headers.get(self.web.secret_header, "")
             if not hmac.compare_digest(secret.encode(), (self.web.proxy_secret or "").encode()):

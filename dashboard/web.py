@@ -42,7 +42,7 @@ class WebSettings:
         if self.auth not in AUTH_MODES:
             raise SammenError(f"ukendt login-måde '{self.auth}' (brug {', '.join(AUTH_MODES)})")
         if self.auth == "header" and not (self.trusted_proxies and self.proxy_secret):
-            raise SammenError("SSO med header kræver både dashboard.header.trusted_proxies (proxyens adresser) og en "
+            raise SammenError("SSO med header kræver både dashboard.trusted_proxies (proxyens adresser) og en "
                               "fælles hemmelighed i miljøvariablen fra dashboard.header.secret_env; uden dem starter "
                               "Sammen ikke, for ellers kan enhver sende headeren")
         if self.auth == "oidc" and not (self.oidc and self.oidc.issuer and self.oidc.client_id):
@@ -54,7 +54,7 @@ class WebSettings:
         values = dict(
             private=private, auth=cfg.get("auth", "file"),
             user_header=header.get("user_header", "X-Remote-User"),
-            trusted_proxies=frozenset(header.get("trusted_proxies") or ()),
+            trusted_proxies=frozenset(cfg.get("trusted_proxies") or ()),
             proxy_secret=os.environ.get(header.get("secret_env", "SAMMEN_PROXY_SECRET")) or None,
             secret_header=header.get("secret_header", "X-Sammen-Proxy-Secret"),
             oidc=Oidc(oidc.get("issuer", ""), oidc.get("client_id", ""),

@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 
 import dash
 from dash import Input, Output, State
-from flask import request
 
+from dashboard.auth import client_address
 from dashboard.context import Context
 
 
@@ -26,7 +26,7 @@ def wire(app: dash.Dash, ctx: Context, fn: Callable, outputs: Sequence[tuple[str
         access = ctx.access()
         out = fn(ctx, access, *values)
         if view:
-            ctx.audit.record("view", access.user.username, request.remote_addr, page=view,
+            ctx.audit.record("view", access.user.username, client_address(), page=view,
                              **{name.split("-", 1)[1]: value for name, value in zip(names, values)})
         return out
     callback.__name__ = f"{fn.__module__.rsplit('.', 1)[-1]}_{fn.__name__}"

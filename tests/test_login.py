@@ -240,3 +240,23 @@ def test_serve_refuses_header_mode_without_proxies_and_secret(demo_site, tmp_pat
     done = subprocess.run([sys.executable, "-m", "pipeline", "serve", "--auth", "header"], env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "trusted_proxies" in " ".join(done.stderr.split())
+
+
+def test_behind_a_trusted_proxy_the_limit_counts_per_client_not_per_proxy(demo_site, tmp_path) -> None:
+    app, _ = _app(demo_site, tmp_path, trusted_proxies=frozenset({"10.9.9.9"}))
+    proxy = _from(app, "10.9.9.9")
+    for i in range(5):
+        proxy.post("/login", data={"username": f"x{i}", "password": "no", "csrf_token": csrf_token(proxy)},
+                   headers={"X-Forwarded-For": "192.0.2.1"})
+    blocked = proxy.post("/login", data={"username": "hr", "password": "hr-pass-123", "csrf_token": csrf_token(proxy)},
+                         headers={"X-Forwarded-For": "192.0.2.1"})
+    assert blocked.status_code == 429                                   # the guessing client is stopped ...
+    other = proxy.post("/login", data={"username": "hr", "password": "hr-pass-123", "csrf_token": csrf_token(proxy)},
+                       headers={"X-Forwarded-For": "192.0.2.2"})
+    assert other.status_code == 302                                     # ... not everyone behind the proxy
+    spoof = _from(app, "10.0.0.66")                                     # X-Forwarded-For from anyone else is ignored
+    for i in range(5):
+        spoof.post("/login", data={"username": f"y{i}", "password": "no", "csrf_token": csrf_token(spoof)},
+                   headers={"X-Forwarded-For": f"198.51.100.{i}"})
+    assert spoof.post("/login", data={"username": "hr", "password": "hr-pass-123", "csrf_token": csrf_token(spoof)},
+                      headers={"X-Forwarded-For": "198.51.100.99"}).status_code == 429
