@@ -248,3 +248,17 @@ def test_pdf_headers_break_between_words(site) -> None:
     for word in ("Helhedsorienteret", "Serviceorienteret", "Personaleledelse"):
         assert word in words, word                      # each long word drawn whole, not split
     assert stringWidth("Serviceorienteret", "Helvetica-Bold", 7.5) > 2.0 * 28.35   # wider than the old column
+
+
+def test_a_user_whose_unit_left_the_warehouse_gets_a_message_not_an_error(site, tmp_path) -> None:
+    from dashboard.web import WebSettings
+    _, settings, _, _ = site
+    users = tmp_path / "users.json"
+    UserStore(users).add("gone", "chef", "UNIT-THAT-WAS-CLOSED", "long-enough-pw")   # added before a rebuild
+    app = create_app(settings.warehouse, users, WebSettings(private=tmp_path / "private"))
+    client = app.server.test_client()
+    login(client, "gone", "long-enough-pw")
+    page = call(client, "main.children", {"url": "/"})
+    assert page.status_code == 200 and "Din enhed findes ikke" in page.get_data(as_text=True)
+    response = call(client, "ud-trend.figure", {"ud-survey": "trivsel", "ud-unit": "UNIT-THAT-WAS-CLOSED"})
+    assert response.status_code == 403
