@@ -28,6 +28,7 @@ class Settings:
     duckdb: dict[str, str | int] = field(default_factory=dict)   # memory_limit, threads, temp_directory
     key_env: str = "SAMMEN_PSEUDONYM_KEY"
     key_file: Path | None = None
+    fieldwork_days: int = 120     # a wave's answers lie within this many days of their median date
     dashboard: dict = field(default_factory=dict)   # the dashboard's server settings (dashboard/web.py)
 
     def min_n(self, survey: str) -> int:
@@ -54,6 +55,7 @@ def load_settings(path: Path | None = None, **overrides: Path | None) -> Setting
         duckdb=build,
         key_env=pseudo.get("key_env", "SAMMEN_PSEUDONYM_KEY"),
         key_file=root / pseudo.get("key_file", "data/warehouse/.pseudonym_key"),
+        fieldwork_days=int((cfg.get("waves") or {}).get("fieldwork_days", 120)),
         dashboard=dict(cfg.get("dashboard") or {}),
         **paths,
     )

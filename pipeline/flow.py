@@ -29,7 +29,7 @@ from pipeline.organisation import (FILE_NAME, HEADCOUNT_FILE, LINEAGE_FILE, read
                                    read_organisation, units_at)
 from pipeline.read import Export, list_exports, read_export
 from pipeline.score import t_quantiles
-from pipeline.validate import Finding, ValueCheck, bad_cell_findings, plan_findings, validate_values
+from pipeline.validate import HEADER_ROWS, Finding, ValueCheck, bad_cell_findings, plan_findings, validate_values
 from pipeline.warehouse import build_lock, building, private_path
 from pipeline.yamlfile import load_yaml
 
@@ -45,6 +45,7 @@ class Configuration:
     units: pl.DataFrame
     headcount: pl.DataFrame
     lineage: pl.DataFrame
+    fieldwork_days: int = 120
 
 
 @dataclass
@@ -88,6 +89,7 @@ def load_configuration(settings: Settings) -> Configuration:
         units=units,
         headcount=read_headcount(settings.raw / HEADCOUNT_FILE, units),
         lineage=read_lineage(settings.raw / LINEAGE_FILE, units),
+        fieldwork_days=settings.fieldwork_days,
     )
 
 
@@ -97,13 +99,28 @@ def prepare(export: Export, cfg: Configuration) -> tuple[Prepared | None, list[F
     plan = tf.plan_columns(export.frame.columns, cfg.aliases, cfg.instruments)
     findings = plan_findings(file, plan, {s: i.name for s, i in cfg.instruments.items()})
     if plan.survey is None or plan.missing_keys:
+        if len(export.sheets) > 1:
+            others = ", ".join(f"'{name}'" for name in export.sheets[1:])
+            findings.append(Finding(file, f"dataene er læst fra det første ark, '{export.sheets[0]}', men filen har også "
+                                          f"arkene {others}; ligger dataene dér, så flyt det ark forrest, eller gem det som CSV"))
         return None, findings
     typed, bad = tf.coerce(export.frame, plan)
     findings += bad_cell_findings(file, bad)
     if typed["answered_at"].drop_nulls().is_empty():
         return None, findings + [Finding(file, "ingen rækker med en læsbar besvarelsesdato", column="answered_at")]
-    wave, wave_date = tf.wave_of(typed)
-    return Prepared(replace(export, frame=pl.DataFrame()), plan, typed, wave, wave_date), findings   # text freed
+    wave = tf.wave_of(typed["answered_at"], cfg.fieldwork_days)
+    findings += wave_findings(file, wave, export.frame[plan.column_of("answered_at")])
+    return Prepared(replace(export, frame=pl.DataFrame()), plan, typed, wave.name, wave.date), findings   # text freed
+
+
+def wave_findings(file: str, wave: tf.Wave, delivered: pl.Series) -> list[Finding]:
+    """A date far from the others is a warning, not an error: the answer still counts in its
+    file's wave, but the date is most likely mistyped, and HR should see it."""
+    period = f"{wave.start:%d-%m-%Y} til {wave.end:%d-%m-%Y}"
+    return [Finding(file, f"besvarelsesdatoen ligger uden for målingens indsamlingsperiode ({period}); besvarelsen "
+                          f"tæller med i målingen {wave.name}, men datoen er sandsynligvis en tastefejl",
+                    row=int(r) + HEADER_ROWS, column="answered_at", value=delivered[int(r)], error=False)
+            for r in wave.outside.to_list()]
 
 
 def validate_all(prepared: list[Prepared], findings: list[Finding], cfg: Configuration) -> list[Finding]:
@@ -124,9 +141,14 @@ def cross_file_findings(prepared: list[Prepared]) -> list[Finding]:
         p.typed.select(pl.lit(p.plan.survey).alias("survey"), pl.lit(p.wave).alias("wave"),
                        "respondent_id", pl.lit(p.export.path.name).alias("file"))
         for p in prepared]).drop_nulls().unique()
-    clashes = ids.filter(pl.len().over("survey", "wave", "respondent_id") > 1).sort("respondent_id", "file")
-    return [Finding(r["file"], f"respondenten står i flere filer for {r['survey']} {r['wave']} (én besvarelse pr. respondent og måling)",
-                    column="respondent_id", value=r["respondent_id"])
+    clashes = (ids.filter(pl.len().over("survey", "wave", "respondent_id") > 1)
+               .group_by("survey", "wave", "respondent_id").agg(pl.col("file").sort().alias("files"))
+               .group_by("survey", "wave", "files").agg(pl.len().alias("n"), pl.col("respondent_id").min().alias("first"))
+               .sort("survey", "wave", "files"))
+    # one finding per set of files: the same export saved twice is one mistake, not one per respondent
+    return [Finding(r["files"][0], f"{r['n']} respondenter står både i {' og '.join(r['files'])} for {r['survey']} "
+                                   f"{r['wave']} (én besvarelse pr. respondent og måling: er det den samme fil to gange?)",
+                    column="respondent_id", value=r["first"])
             for r in clashes.iter_rows(named=True)]
 
 

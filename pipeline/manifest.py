@@ -36,7 +36,7 @@ def configuration_digest(settings: Settings, key: bytes) -> str:
     for path in files:
         h.update(f"{path.name}={digest_file(path) if path.exists() else '-'};".encode())
     h.update(repr((settings.min_group_size, sorted(settings.min_group_size_per_survey.items()),
-                   settings.hide_unit_together)).encode())
+                   settings.hide_unit_together, settings.fieldwork_days)).encode())
     h.update(hashlib.blake2b(key).digest())   # a new key gives other respondent keys
     return h.hexdigest()
 

@@ -25,6 +25,7 @@ class Export:
     path: Path
     fmt: str              # human-readable, e.g. "CSV (Windows-1252, semikolon)"
     frame: pl.DataFrame   # every column as text, headers as delivered
+    sheets: tuple[str, ...] = ()   # an XLSX's sheet names; the data is read from the first
 
 
 def list_exports(raw: Path) -> list[Path]:
@@ -35,21 +36,57 @@ def list_exports(raw: Path) -> list[Path]:
                   and not p.name.startswith("."))
 
 
-def _decode(data: bytes) -> tuple[bytes, str]:
+NOT_TEXT = ("filen er hverken en tekstfil (CSV) eller en Excel-fil (xlsx) – den indeholder binære data. "
+            "Tjek, at det er den rigtige fil, og gem den fra Excel som CSV eller xlsx")
+
+
+def _decode(name: str, data: bytes) -> tuple[bytes, str]:
+    """Text as UTF-8: by byte-order mark (UTF-8, UTF-16), else UTF-8 if it decodes, else
+    Windows-1252 (Danish Excel). Bytes that are none of these are not a text export."""
     if data.startswith(BOM):
         return data[len(BOM):], "UTF-8 med BOM"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16").encode("utf-8"), "UTF-16"
+        except UnicodeDecodeError:
+            raise SammenError(f"{name}: filen begynder som UTF-16-tekst, men resten kan ikke læses som UTF-16") from None
+    if b"\x00" in data[:4096]:
+        raise SammenError(f"{name}: {NOT_TEXT}")
     try:
         data.decode("utf-8")
         return data, "UTF-8"
     except UnicodeDecodeError:
+        pass
+    try:
         return data.decode("cp1252").encode("utf-8"), "Windows-1252"
+    except UnicodeDecodeError:
+        raise SammenError(f"{name}: {NOT_TEXT}") from None
 
 
-def _separator(data: bytes) -> tuple[str, str]:
-    header = data.split(b"\n", 1)[0]
-    counts = {sep: header.count(sep.encode()) for sep in (";", ",", "\t")}
+SEPARATORS = {";": "semikolon", ",": "komma", "\t": "tabulator"}
+
+
+def _separator(name: str, data: bytes) -> tuple[str, str]:
+    header = data.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    counts = {sep: header.count(sep) for sep in SEPARATORS}
     sep = max(counts, key=counts.get)
-    return sep, {";": "semikolon", ",": "komma", "\t": "tabulator"}[sep]
+    if counts[sep] == 0:
+        others = sorted({c for c in header if not c.isalnum() and c not in " _-.'\"\r"}, key=header.count, reverse=True)
+        seen = f" (første linje har {', '.join(repr(c) for c in others[:3])})" if others else ""
+        raise SammenError(f"{name}: skilletegnet mellem kolonnerne kan ikke genkendes{seen}; gem filen med "
+                          "semikolon, komma eller tabulator som skilletegn")
+    return sep, SEPARATORS[sep]
+
+
+def _read_xlsx(path: Path) -> Export:
+    import fastexcel
+    try:
+        sheets = tuple(fastexcel.read_excel(path).sheet_names)
+        frame = pl.read_excel(path, infer_schema_length=0)
+    except Exception:   # fastexcel's errors for a cut or damaged file carry no Danish
+        raise SammenError(f"{path.name}: Excel-filen kan ikke åbnes – den er ufuldstændig eller beskadiget (fx afbrudt "
+                          "under kopiering). Åbn den i Excel, og gem den igen") from None
+    return Export(path, "Excel (xlsx)", frame, sheets)
 
 
 def read_export(path: Path) -> Export:
@@ -57,12 +94,11 @@ def read_export(path: Path) -> Export:
     if not data.strip():
         raise SammenError(f"{path.name}: filen er tom")
     if data.startswith(b"PK\x03\x04"):
-        frame = pl.read_excel(path, infer_schema_length=0)
-        return Export(path, "Excel (xlsx)", frame)
+        return _read_xlsx(path)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise SammenError(f"{path.name}: det gamle Excel-format (.xls) kan ikke læses; gem filen som .xlsx eller .csv")
-    data, encoding = _decode(data)
-    sep, sep_name = _separator(data)
+    data, encoding = _decode(path.name, data)
+    sep, sep_name = _separator(path.name, data)
     try:
         frame = pl.read_csv(io.BytesIO(data), separator=sep, infer_schema=False, truncate_ragged_lines=False)
     except pl.exceptions.ComputeError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -28,6 +29,10 @@ class ColumnPlan:
     unknown: list[str] = field(default_factory=list)      # headers that fit nothing
     missing_keys: list[str] = field(default_factory=list)  # required columns not found
     absent_items: list[str] = field(default_factory=list)  # codebook items not in this export
+
+    def column_of(self, canonical: str) -> str:
+        """The header as delivered for one of Sammen's columns."""
+        return next(h for h, c in self.renames.items() if c == canonical)
 
 
 def plan_columns(headers: list[str], aliases: dict[str, list[str]], instruments: dict[str, Instrument]) -> ColumnPlan:
@@ -86,10 +91,25 @@ def coerce(frame: pl.DataFrame, plan: ColumnPlan) -> tuple[pl.DataFrame, pl.Data
     return typed, pl.concat(bad) if bad else empty
 
 
-def wave_of(typed: pl.DataFrame) -> tuple[str, object]:
-    """A wave is named by the year it closed; its date is the last answer's date."""
-    last = typed["answered_at"].max()
-    return str(last.year), last
+@dataclass(frozen=True)
+class Wave:
+    """Where a file's answers fall: the wave is named by the year its fieldwork closed and dated
+    by its last answer, counting only answers within `fieldwork_days` of the median answer date —
+    so one mistyped date (2099, 2062) can never rename or move a wave (docs/metode.md)."""
+    name: str
+    date: date
+    start: date                 # the fieldwork window: median date -/+ fieldwork_days
+    end: date
+    outside: pl.Series          # 0-based rows whose date lies outside the window
+
+
+def wave_of(dates: pl.Series, fieldwork_days: int) -> Wave:
+    known = dates.drop_nulls().sort()
+    middle = known[(len(known) - 1) // 2]
+    start, end = middle - timedelta(days=fieldwork_days), middle + timedelta(days=fieldwork_days)
+    inside = dates.is_between(start, end)
+    last = dates.filter(inside).max()
+    return Wave(str(last.year), last, start, end, (dates.is_not_null() & ~inside).arg_true())
 
 
 def pseudonymise(typed: pl.DataFrame, key: bytes, survey: str, wave: str) -> pl.DataFrame:

@@ -61,3 +61,74 @@ def test_text_in_an_answer_column_is_a_bad_cell_with_its_row(tmp_path: Path) -> 
     export = read_export(path)
     typed, bad = tf.coerce(export.frame, tf.plan_columns(export.frame.columns, ALIASES, INS))
     assert sorted(bad.rows()) == [(1, "TRI01", "I hoj grad"), (1, "answered_at", "2024-13-45")]
+
+
+# --- findings that name the real cause -------------------------------------------------------
+
+def test_utf16_with_bom_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "surveyxact.csv"
+    path.write_bytes(UTF8_BOM.decode("utf-8-sig").replace(",", "\t").encode("utf-16"))
+    export = read_export(path)
+    assert export.fmt == "CSV (UTF-16, tabulator)" and export.frame["alder"].to_list() == ["Under 30 år", "60 år og derover"]
+
+
+@pytest.mark.parametrize("content, words", [
+    (bytes(range(256)) * 40, "binære data"),                             # random bytes: no traceback
+    (b"\x81\x8d\x8f\x90\x9d" * 100, "binære data"),                       # not UTF-8, not Windows-1252
+    ("respondent_id|enhed|besvarelsesdato|TRI01\nR1|20001|2024-03-05|4\n".encode(), "skilletegnet"),
+])
+def test_unreadable_files_get_a_danish_message_naming_the_file(tmp_path: Path, content: bytes, words: str) -> None:
+    from pipeline.errors import SammenError
+    path = tmp_path / "eksport.csv"
+    path.write_bytes(content)
+    with pytest.raises(SammenError) as raised:
+        read_export(path)
+    assert str(raised.value).startswith("eksport.csv: ") and words in str(raised.value)
+    if words == "skilletegnet":
+        assert "'|'" in str(raised.value)
+
+
+def test_a_cut_xlsx_is_reported_in_danish(tmp_path: Path) -> None:
+    from pipeline.errors import SammenError
+    whole = tmp_path / "whole.xlsx"
+    _xlsx(whole)
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(whole.read_bytes()[: len(whole.read_bytes()) // 2])
+    with pytest.raises(SammenError, match="cut.xlsx: Excel-filen kan ikke åbnes – den er ufuldstændig"):
+        read_export(cut)
+
+
+def test_data_on_another_sheet_is_named(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    from pipeline.flow import load_configuration, prepare
+    from conftest import settings_for
+    path = tmp_path / "raw" / "Trivsel 2024.xlsx"
+    path.parent.mkdir()
+    with xlsxwriter.Workbook(path) as book:
+        book.add_worksheet("Forside").write(0, 0, "Trivselsmåling 2024 – rådata på næste ark")
+        data = book.add_worksheet("Rådata")
+        for r, row in enumerate([["respondent_id", "enhed", "besvarelsesdato", "TRI01"], ["R1", "20001", "2024-03-05", "4"]]):
+            data.write_row(r, 0, row)
+    export = read_export(path)
+    assert export.sheets == ("Forside", "Rådata")
+    settings = settings_for(tmp_path)
+    (settings.raw / "organisation.csv").write_text(
+        "unit_id,unit_name,parent_id,level,leader_role,valid_from,valid_to\n20001,K,,kommune,Direktør,2020-01-01,\n")
+    _, findings = prepare(export, load_configuration(settings))
+    assert any("'Forside'" in f.message and "'Rådata'" in f.message for f in findings)
+
+
+def test_the_same_export_twice_is_one_finding_naming_both_files(tmp_path: Path) -> None:
+    from conftest import small_project
+    from pipeline.flow import ValidationFailed, build
+    from test_scoring import CODEBOOK, MAPPING, ORG
+    export = "respondent_id,enhed,besvarelsesdato,Q1,Q2,Q3,Q4\n" + "".join(
+        f"r{i},A,2026-03-0{1 + i % 9},4,2,4,3\n" for i in range(40))
+    settings = small_project(tmp_path, CODEBOOK, MAPPING, {"organisation.csv": ORG, "trivsel.csv": export,
+                                                         "trivsel (kopi).csv": export})
+    with pytest.raises(ValidationFailed) as failed:
+        build(settings)
+    twice = [f for f in failed.value.findings if "respondenter står både i" in f.message]
+    assert len(twice) == 1
+    assert "40 respondenter står både i trivsel (kopi).csv og trivsel.csv" in twice[0].message
