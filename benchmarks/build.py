@@ -25,7 +25,7 @@ import polars as pl
 
 from pipeline.config import Settings, load_settings
 from pipeline.flow import BuildResult, build, demo_data
-from pipeline.read import list_exports
+from pipeline.read import list_exports, read_export
 
 
 class PeakMemory:
@@ -61,8 +61,10 @@ def read_floor(raw: Path, only: Path | None = None) -> float:
     """Seconds to read every export (or only one) once with polars, as delivered (CSV and XLSX)."""
     start = time.perf_counter()
     for path in [only] if only else list_exports(raw):
-        if path.suffix.lower() == ".xlsx":
-            pl.read_excel(path)
+        if path.is_dir() or path.suffix.lower() in (".zip", ".sav"):   # SurveyXact and SPSS: read as the pipeline does
+            read_export(path)
+        elif path.suffix.lower() == ".xlsx":
+            pl.read_excel(path, sheet_id=0)
         else:
             pl.read_csv(path, infer_schema=False, encoding="utf8-lossy", separator=";" if b";" in path.open("rb").readline() else ",")
     return time.perf_counter() - start

@@ -96,7 +96,7 @@ def load_configuration(settings: Settings) -> Configuration:
 def prepare(export: Export, cfg: Configuration) -> tuple[Prepared | None, list[Finding]]:
     """Recognise and type one export; its values are judged with all the others' (validate_all)."""
     file = export.path.name
-    plan = tf.plan_columns(export.frame.columns, cfg.aliases, cfg.instruments)
+    plan = tf.plan_columns(export.frame.columns, cfg.aliases, cfg.instruments, export.texts, export.labels)
     findings = plan_findings(file, plan, {s: i.name for s, i in cfg.instruments.items()})
     if plan.survey is None or plan.missing_keys:
         if len(export.sheets) > 1:
@@ -326,7 +326,7 @@ def _build(settings: Settings, step: Step, plan: BuildPlan, key: bytes) -> Build
     return BuildResult(settings.warehouse, findings, timings, suppression, plan.incremental, plan.reason)
 
 
-def demo_data(settings: Settings, out: Path, employees: int, seed: int) -> list[Path]:
+def demo_data(settings: Settings, out: Path, employees: int, seed: int, formats: str = "mixed") -> list[Path]:
     """Write the demo municipality's organisation file and survey exports."""
     from pipeline.demo import generate_demo
     framework = load_framework(settings.framework)
@@ -335,4 +335,4 @@ def demo_data(settings: Settings, out: Path, employees: int, seed: int) -> list[
     first = links.unique(["survey", "item_code"], keep="first", maintain_order=True)
     comp_index = {c: i for i, c in enumerate(framework.competencies)}
     item_competency = {(r["survey"], r["item_code"]): comp_index[r["competency"]] for r in first.iter_rows(named=True)}
-    return generate_demo(out, instruments, item_competency, employees, seed)
+    return generate_demo(out, instruments, item_competency, employees, seed, formats)

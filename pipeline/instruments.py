@@ -20,6 +20,7 @@ class Item:
     reversed: bool
     labels: dict[int, str]
     missing: dict[int, str]   # codes that are not answers, e.g. 9 = "Ved ikke"
+    aliases: tuple[str, ...] = ()   # other wordings of the question (a vendor's, an older wave's)
 
     @property
     def allowed_codes(self) -> list[int]:
@@ -53,6 +54,7 @@ def _load_one(path: Path) -> Instrument:
             reversed=bool(spec.get("reversed", False)),
             labels={int(k): v for k, v in scale.get("labels", {}).items()},
             missing={int(k): v for k, v in (scale.get("missing") or {}).items()},
+            aliases=tuple(spec.get("aliases") or ()),
         )
     return Instrument(survey=doc["survey"], name=doc["name"], items=items)
 

@@ -20,7 +20,12 @@ CONFIGURATION = "configuration"
 
 
 def digest_file(path: Path) -> str:
+    """A file's digest; a folder's (a SurveyXact export) is over its files' names and digests."""
     h = hashlib.blake2b(digest_size=20)
+    if path.is_dir():
+        for part in sorted(p for p in path.iterdir() if p.is_file()):
+            h.update(f"{part.name}={digest_file(part)};".encode())
+        return h.hexdigest()
     with path.open("rb") as f:
         while chunk := f.read(1 << 20):
             h.update(chunk)

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from pipeline.instruments import Instrument
+from pipeline.matching import TextIndex, answer_map, normalise, scale_labels
 
 KEYS = ["respondent_id", "unit_id", "answered_at"]
 BACKGROUND = ["age_group", "seniority", "job_group"]
@@ -29,14 +30,23 @@ class ColumnPlan:
     unknown: list[str] = field(default_factory=list)      # headers that fit nothing
     missing_keys: list[str] = field(default_factory=list)  # required columns not found
     absent_items: list[str] = field(default_factory=list)  # codebook items not in this export
+    texts: dict[str, str] = field(default_factory=dict)     # unknown header -> its question text, when it has one
+    nearest: dict[str, str | None] = field(default_factory=dict)   # unknown header -> nearest codebook text
+    vendor_codes: dict[str, dict[str, str]] = field(default_factory=dict)  # item -> vendor code -> codebook code
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)        # item -> normalised label -> code
+    off_scale: list[tuple[str, str, str]] = field(default_factory=list)    # (header, vendor code, label) not on the scale
 
     def column_of(self, canonical: str) -> str:
         """The header as delivered for one of Sammen's columns."""
         return next(h for h, c in self.renames.items() if c == canonical)
 
 
-def plan_columns(headers: list[str], aliases: dict[str, list[str]], instruments: dict[str, Instrument]) -> ColumnPlan:
-    """Recognise key/background columns by alias and the survey by its item codes."""
+def plan_columns(headers: list[str], aliases: dict[str, list[str]], instruments: dict[str, Instrument],
+                 texts: dict[str, str] | None = None, labels: dict[str, dict[str, str]] | None = None) -> ColumnPlan:
+    """Recognise key/background columns by alias, items by code or by question text (the
+    header itself, or the text a vendor export gives the column), and the survey by its items.
+    texts: header -> question text; labels: header -> vendor answer code -> label."""
+    texts, labels = texts or {}, labels or {}
     norm = {h: h.strip().lower() for h in headers}
     renames: dict[str, str] = {}
     for canonical, names in aliases.items():
@@ -44,16 +54,38 @@ def plan_columns(headers: list[str], aliases: dict[str, list[str]], instruments:
         if match is not None:
             renames[match] = canonical
     rest = [h for h in headers if h not in renames]
-    best = max(instruments.values(), key=lambda ins: sum(h.strip().upper() in ins.items for h in rest))
-    items_here = {h.strip().upper(): h for h in rest if h.strip().upper() in best.items}
+    index = TextIndex(instruments)
+    found: dict[str, tuple[str, str]] = {}   # header -> (survey, item code)
+    for h in rest:
+        code = h.strip().upper()
+        hit = next(((ins.survey, code) for ins in instruments.values() if code in ins.items), None)
+        found[h] = hit or index.find(texts.get(h, h)) or ("", "")
+    counts = {s: sum(1 for survey, _ in found.values() if survey == s) for s in instruments}
+    best = instruments[max(counts, key=counts.get)]
+    items_here: dict[str, str] = {}
+    for h in rest:
+        survey, code = found[h]
+        if survey == best.survey and code not in items_here:
+            items_here[code] = h
     survey = best.survey if items_here else None
     renames.update({h: code for code, h in items_here.items()})
+    unknown = [h for h in rest if h not in items_here.values()]
+    vendor_codes, off_scale = {}, []
+    for code, h in items_here.items():
+        if h in labels:
+            vendor_codes[code], off = answer_map(labels[h], scale_labels(best, code))
+            off_scale += [(h, value, label) for value, label in off.items()]
     return ColumnPlan(
         survey=survey, renames=renames,
         items=[c for c in best.items if c in items_here] if survey else [],
-        unknown=[h for h in rest if h.strip().upper() not in items_here],
+        unknown=unknown,
         missing_keys=[k for k in KEYS if k not in renames.values()],
         absent_items=[c for c in best.items if c not in items_here] if survey else [],
+        texts={h: texts.get(h, h) for h in unknown if h in texts or len(h.split()) >= 3},
+        nearest={h: index.nearest(texts.get(h, h)) for h in unknown if h in texts or len(h.split()) >= 3},
+        vendor_codes=vendor_codes,
+        labels={code: scale_labels(best, code) for code in items_here} if survey else {},
+        off_scale=off_scale,
     )
 
 
@@ -62,9 +94,24 @@ def parse_dates(col: str) -> pl.Expr:
     return pl.coalesce([text.str.to_date(fmt, strict=False) for fmt in DATE_FORMATS])
 
 
-def parse_numbers(col: str) -> pl.Expr:
-    """Answer codes as numbers; a decimal comma (Danish Excel) is accepted."""
-    return pl.col(col).str.strip_chars().str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+def parse_numbers(col: str, translate: dict[str, str] | None = None) -> pl.Expr:
+    """Answer codes as numbers; a decimal comma (Danish Excel) is accepted. translate: answers
+    as delivered -> the codebook's codes (a vendor's own codes, or labels such as "I høj grad")."""
+    text = pl.col(col).str.strip_chars()
+    if translate:
+        text = text.replace(translate)
+    return text.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+
+
+def answer_translation(values: pl.Series, plan: ColumnPlan, code: str) -> dict[str, str]:
+    """How one item's answers as delivered become the codebook's codes: the vendor's codes by
+    their labels, and answers written as a label, matched by normalised text."""
+    out = dict(plan.vendor_codes.get(code, {}))
+    labels = plan.labels.get(code, {})
+    for value in values.str.strip_chars().drop_nulls().unique().to_list():
+        if value not in out and (hit := labels.get(normalise(value))) is not None:
+            out[value] = hit
+    return out
 
 
 def coerce(frame: pl.DataFrame, plan: ColumnPlan) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -78,7 +125,7 @@ def coerce(frame: pl.DataFrame, plan: ColumnPlan) -> tuple[pl.DataFrame, pl.Data
         pl.col("respondent_id", "unit_id").str.strip_chars(),
         parse_dates("answered_at").alias("answered_at"),
         *[pl.col(c).str.strip_chars() for c in present_bg],
-        *[parse_numbers(c).alias(c) for c in plan.items],
+        *[parse_numbers(c, answer_translation(df[c], plan, c)).alias(c) for c in plan.items],
     )
     checks = [(c, typed[c]) for c in ["answered_at", *plan.items]]
     bad = [

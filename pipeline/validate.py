@@ -49,8 +49,18 @@ def plan_findings(file: str, plan: ColumnPlan, survey_names: dict[str, str]) -> 
         out.append(Finding(file, "ingen kolonner svarer til spørgsmål i kodebøgerne, så målingen kan ikke genkendes"))
         return out
     name = survey_names[plan.survey]
-    out += [Finding(file, f"kolonnen findes ikke i kodebogen for {name} og er ikke en kendt baggrundskolonne", column=c)
-            for c in plan.unknown]
+    for c in plan.unknown:
+        if c in plan.texts:   # a question: show its text and the nearest codebook text
+            nearest = plan.nearest.get(c)
+            hint = f"; nærmeste i kodebogen: '{nearest}' – er det samme spørgsmål, så tilføj teksten under aliases" \
+                if nearest else ""
+            out.append(Finding(file, f"spørgsmålet '{plan.texts[c]}' svarer ikke til et spørgsmål i kodebogen for "
+                                     f"{name}{hint}", column=c))
+        else:
+            out.append(Finding(file, f"kolonnen findes ikke i kodebogen for {name} og er ikke en kendt baggrundskolonne",
+                               column=c))
+    out += [Finding(file, f"svarmuligheden '{label}' (kode {value}) findes ikke på spørgsmålets skala i kodebogen",
+                    column=c, value=value) for c, value, label in plan.off_scale]
     out += [Finding(file, "spørgsmålet indgår ikke i denne fil og regnes som ikke stillet i denne måling",
                     column=c, error=False) for c in plan.absent_items]
     return out

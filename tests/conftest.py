@@ -101,7 +101,7 @@ def make_hostile_site(tmp: Path):
     from pipeline.organisation import FILE_NAME
 
     settings = settings_for(tmp)
-    demo_data(settings, settings.raw, employees=400, seed=7)
+    demo_data(settings, settings.raw, employees=400, seed=7, formats="csv")   # ids rewritten in plain files
     org = pl.read_csv(settings.raw / FILE_NAME, infer_schema=False)
     latest = dict(org.select("unit_name", "unit_id").unique("unit_name", keep="last").iter_rows())
     by_old = {latest[n]: new for n, new in LONG_IDS.items()}

@@ -1,7 +1,6 @@
 """Demo data: deterministic for a seed, mixed formats, realistic structure."""
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import polars as pl
@@ -9,6 +8,7 @@ import pytest
 
 from conftest import settings_for
 from pipeline.flow import demo_data
+from pipeline.manifest import digest_file
 from pipeline.organisation import read_organisation
 from pipeline.read import read_export
 
@@ -20,7 +20,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 
 def _digests(paths: list[Path]) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+    return {p.name: digest_file(p) for p in paths}   # a SurveyXact folder: over its files
 
 
 def test_same_seed_same_bytes_other_seed_other_bytes(files: list[Path], tmp_path: Path) -> None:
@@ -38,8 +38,14 @@ def test_the_waves_and_formats_vendors_deliver(files: list[Path]) -> None:
     lineage = pl.read_csv(next(p for p in files if p.name == "lineage.csv"), infer_schema=False)
     assert lineage["change"].to_list() == ["merged", "merged"] and lineage["unit_id"].n_unique() == 1
     formats = {e.fmt for e in exports}
-    assert formats == {"CSV (Windows-1252, semikolon)", "CSV (UTF-8 med BOM, komma)", "Excel (xlsx)"}
-    years = sorted(int(p.name.split()[1]) for p in files if p.name.startswith("Trivselsmåling"))
+    assert formats == {"CSV (Windows-1252, semikolon)", "CSV (UTF-8 med BOM, komma)", "Excel (xlsx)",
+                       "SurveyXact (mappe)", "SurveyXact (zip)", "SurveyXact (xlsx)", "SPSS (.sav)"}
+    folders = [p for p in files if p.is_dir()]
+    dialects = {(b";" in (p / "Dataset.csv").read_bytes()[:200], (p / "Dataset.csv").read_bytes()[:2]) for p in folders}
+    assert dialects == {(True, b"re"), (False, b"\xff\xfe")}       # semicolon Windows-1252, tab UTF-16
+    assert any(e.texts and e.labels and not any(c.startswith(("TRI", "APV", "LED")) for c in e.frame.columns)
+               for e in exports)                                   # items by vendor names and texts only
+    years = sorted(int(p.name.split()[1].split(".")[0]) for p in files if p.name.startswith("Trivselsmåling"))
     assert years == list(range(2019, 2027))
 
 

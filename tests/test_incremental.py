@@ -86,10 +86,10 @@ def test_a_change_to_anything_but_new_exports_builds_anew(demo_raw: Path, tmp_pa
 
 
 def test_a_new_file_for_an_earlier_wave_builds_anew(demo_raw: Path, tmp_path: Path) -> None:
-    earlier = "Trivselsmåling 2019 - rådata.csv"
+    earlier = "Trivselsmåling 2019 - rådata"                    # a SurveyXact export: a folder of three files
     settings = _project(tmp_path / "p", demo_raw, leave_out=earlier)
     build(settings)
-    shutil.copy(demo_raw / earlier, settings.raw / earlier)
+    shutil.copytree(demo_raw / earlier, settings.raw / earlier)
     assert plan_build(settings, KEY.encode()).incremental      # by the files alone it could be
     result = build(settings)
     assert not result.incremental and "ligger før" in result.reason

@@ -114,8 +114,9 @@ def _simulate_wave(survey: str, year: int, month: int, instrument: Instrument, i
 
 
 def generate_demo(out: Path, instruments: dict[str, Instrument], item_competency: dict[tuple[str, str], int],
-                  employees: int = 4000, seed: int = 2026) -> list[Path]:
+                  employees: int = 4000, seed: int = 2026, formats: str = "mixed") -> list[Path]:
     """Write organisation.csv and every survey export into `out`; return the files written.
+    formats: "mixed" (FORMAT_PLAN: as vendors deliver) or "csv" (every wave as UTF-8 CSV).
 
     item_competency maps (survey, item) to a competency index, so leaders' strengths
     show in the items that measure them.
@@ -139,7 +140,8 @@ def generate_demo(out: Path, instruments: dict[str, Instrument], item_competency
             drift += rng.normal(0.004, 0.012)
             frame, headcount = _simulate_wave(survey, year, month, instrument, item_comp, org, effects, drift, rng)
             headcounts.append(headcount)
-            written.append(write_export(frame, out, survey, year, FORMAT_PLAN[(survey, year)]))
+            fmt = FORMAT_PLAN[(survey, year)] if formats == "mixed" else "csv-utf8-bom"
+            written.append(write_export(frame, out, survey, year, fmt, instrument))
     written.append(out / HEADCOUNT_FILE)
     pl.concat(headcounts).sort("date", "unit_id").with_columns(pl.col("date").dt.strftime("%Y-%m-%d")).write_csv(written[-1])
     return written
