@@ -56,6 +56,7 @@ class Prepared:
     typed: pl.DataFrame
     wave: str
     wave_date: date
+    delivered: dict[str, dict[str, str]] = field(default_factory=dict)   # item -> answer off the scale -> as delivered
 
 
 @dataclass
@@ -110,7 +111,9 @@ def prepare(export: Export, cfg: Configuration) -> tuple[Prepared | None, list[F
         return None, findings + [Finding(file, "ingen rækker med en læsbar besvarelsesdato", column="answered_at")]
     wave = tf.wave_of(typed["answered_at"], cfg.fieldwork_days)
     findings += wave_findings(file, wave, export.frame[plan.column_of("answered_at")])
-    return Prepared(replace(export, frame=pl.DataFrame()), plan, typed, wave.name, wave.date), findings   # text freed
+    delivered = tf.off_scale_as_delivered(export.frame, typed, plan, cfg.instruments[plan.survey])
+    return (Prepared(replace(export, frame=pl.DataFrame()), plan, typed, wave.name, wave.date, delivered),  # text freed
+            findings)
 
 
 def wave_findings(file: str, wave: tf.Wave, delivered: pl.Series) -> list[Finding]:
@@ -127,7 +130,7 @@ def validate_all(prepared: list[Prepared], findings: list[Finding], cfg: Configu
     """The values of every typed export, judged in one great-expectations run; a cell already
     reported as unreadable (an unreadable date) is not reported again as missing."""
     checks = [ValueCheck(p.export.path.name, p.typed, p.plan, cfg.instruments[p.plan.survey],
-                         units_at(cfg.units, p.wave_date)["unit_id"], f"{p.wave_date:%Y-%m-%d}")
+                         units_at(cfg.units, p.wave_date)["unit_id"], f"{p.wave_date:%Y-%m-%d}", p.delivered)
               for p in prepared]
     reported = {(f.file, f.row, f.column) for f in findings}
     return [f for f in validate_values(checks) if (f.file, f.row, f.column) not in reported]

@@ -138,6 +138,21 @@ def coerce(frame: pl.DataFrame, plan: ColumnPlan) -> tuple[pl.DataFrame, pl.Data
     return typed, pl.concat(bad) if bad else empty
 
 
+def off_scale_as_delivered(frame: pl.DataFrame, typed: pl.DataFrame, plan: ColumnPlan,
+                           instrument: Instrument) -> dict[str, dict[str, str]]:
+    """For answers that are no code on their item's scale: the parsed value (as validation shows
+    it) -> the text as delivered, so that a finding quotes '4,5', not '4.5'. Usually empty."""
+    out = {}
+    for code in plan.items:
+        allowed = [float(c) for c in instrument.items[code].allowed_codes]
+        odd = typed[code].is_not_null() & ~typed[code].is_in(allowed)
+        if odd.any():
+            pairs = pl.DataFrame({"value": typed[code].filter(odd).cast(pl.String),
+                                  "delivered": frame[plan.column_of(code)].filter(odd)})
+            out[code] = dict(pairs.unique("value", keep="first", maintain_order=True).iter_rows())
+    return out
+
+
 @dataclass(frozen=True)
 class Wave:
     """Where a file's answers fall: the wave is named by the year its fieldwork closed and dated

@@ -10,7 +10,7 @@ import functools
 import logging
 import uuid
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -86,6 +86,7 @@ class ValueCheck:
     instrument: Instrument
     known_units: pl.Series    # the organisation's unit ids on the wave's date
     wave_date: str
+    delivered: dict[str, dict[str, str]] = field(default_factory=dict)   # item -> parsed value -> as delivered
 
 
 MISSING, PRESENT = "", "present"
@@ -180,7 +181,9 @@ def validate_values(checks: list[ValueCheck]) -> list[Finding]:
         message = _message(column, value, check.instrument, check.wave_date)
         rows = (check.typed.with_row_index("row").filter(_classes(check.plan.items)[column] == value)
                 .select("row", pl.col(column).cast(pl.String)))
-        findings += [Finding(check.file, message, row=row + HEADER_ROWS, column=column, value=_shown(shown))
+        as_delivered = check.delivered.get(column, {})
+        findings += [Finding(check.file, message, row=row + HEADER_ROWS, column=column,
+                             value=as_delivered.get(shown, _shown(shown)))
                      for row, shown in rows.iter_rows()]
     return sorted(findings, key=lambda f: (f.file, f.row, f.column))
 

@@ -132,3 +132,15 @@ def test_the_same_export_twice_is_one_finding_naming_both_files(tmp_path: Path) 
     twice = [f for f in failed.value.findings if "respondenter står både i" in f.message]
     assert len(twice) == 1
     assert "40 respondenter står både i trivsel (kopi).csv og trivsel.csv" in twice[0].message
+
+
+def test_findings_quote_values_as_delivered(tmp_path: Path) -> None:
+    from conftest import small_project
+    from pipeline.flow import ValidationFailed, build
+    from test_scoring import CODEBOOK, MAPPING, ORG
+    rows = "respondent_id,enhed,besvarelsesdato,Q1,Q2,Q3,Q4\n" + "".join(
+        f"r{i},A,2026-03-02,4,2,4,3\n" for i in range(6)) + 'r9,A,2026-03-02,"4,5",2,4,3\nr10,A,2026-03-02,7,2,4,3\n'
+    settings = small_project(tmp_path, CODEBOOK, MAPPING, {"organisation.csv": ORG, "trivsel.csv": rows})
+    with pytest.raises(ValidationFailed) as failed:
+        build(settings)
+    assert [(f.row, f.column, f.value) for f in failed.value.findings] == [(8, "Q1", "4,5"), (9, "Q1", "7")]
