@@ -35,6 +35,7 @@ class ColumnPlan:
     vendor_codes: dict[str, dict[str, str]] = field(default_factory=dict)  # item -> vendor code -> codebook code
     labels: dict[str, dict[str, str]] = field(default_factory=dict)        # item -> normalised label -> code
     off_scale: list[tuple[str, str, str]] = field(default_factory=list)    # (header, vendor code, label) not on the scale
+    described: bool = False   # the export describes its columns (SurveyXact, SPSS): others are system variables
 
     def column_of(self, canonical: str) -> str:
         """The header as delivered for one of Sammen's columns."""
@@ -86,6 +87,7 @@ def plan_columns(headers: list[str], aliases: dict[str, list[str]], instruments:
         vendor_codes=vendor_codes,
         labels={code: scale_labels(best, code) for code in items_here} if survey else {},
         off_scale=off_scale,
+        described=bool(texts),
     )
 
 

@@ -50,12 +50,15 @@ def plan_findings(file: str, plan: ColumnPlan, survey_names: dict[str, str]) -> 
         return out
     name = survey_names[plan.survey]
     for c in plan.unknown:
-        if c in plan.texts:   # a question: show its text and the nearest codebook text
-            nearest = plan.nearest.get(c)
-            hint = f"; nærmeste i kodebogen: '{nearest}' – er det samme spørgsmål, så tilføj teksten under aliases" \
-                if nearest else ""
+        if c in plan.texts and (nearest := plan.nearest.get(c)):
+            # like a codebook question: most likely a new wording, which HR must confirm
             out.append(Finding(file, f"spørgsmålet '{plan.texts[c]}' svarer ikke til et spørgsmål i kodebogen for "
-                                     f"{name}{hint}", column=c))
+                                     f"{name}; nærmeste i kodebogen: '{nearest}' – er det samme spørgsmål, så tilføj "
+                                     "teksten under aliases", column=c))
+        elif c in plan.texts or plan.described:
+            # nothing like it in the codebook: another question or a vendor's system variable
+            text = f"spørgsmålet '{plan.texts[c]}'" if c in plan.texts else "kolonnen"
+            out.append(Finding(file, f"{text} er ikke i kodebogen for {name} og bruges ikke", column=c, error=False))
         else:
             out.append(Finding(file, f"kolonnen findes ikke i kodebogen for {name} og er ikke en kendt baggrundskolonne",
                                column=c))

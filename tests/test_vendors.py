@@ -89,3 +89,26 @@ def test_a_vendor_label_not_on_the_scale_is_named(tmp_path) -> None:
     assert plan.renames["s_1"] == "Q3"                                  # the grid row's own text
     assert plan.vendor_codes["Q3"] == {"1": "1", "5": "5", "6": "9"}    # vendor codes by their labels
     assert plan.off_scale == [("s_1", "7", "Ikke relevant")]
+
+
+def test_a_vendors_system_variables_are_warnings_not_errors(tmp_path) -> None:
+    from pipeline import vendors
+    folder = tmp_path / "sx"
+    folder.mkdir()
+    (folder / "Dataset.csv").write_text("respondentid;enhed;closetime;statcomp;s_1\nr1;A;02-03-2026 10:00:00;1;4\n",
+                                        encoding="cp1252")
+    (folder / "Structure.csv").write_text("questionName;variableName;questionType;subType;questionText;choiceValue;"
+                                          "choiceText;\ns_1;s_1;single;;Vi samarbejder godt;;;\n", encoding="cp1252")
+    (folder / "Labels.csv").write_text("s_1;4;I høj grad\n", encoding="cp1252")
+    from pipeline import transform as tf
+    from pipeline.instruments import load_instruments
+    from pipeline.validate import plan_findings
+    (tmp_path / "ins").mkdir()
+    (tmp_path / "ins" / "trivsel.yaml").write_text(LABELLED, encoding="utf-8")
+    export = vendors.read_folder(folder)
+    plan = tf.plan_columns(export.frame.columns, {"respondent_id": ["respondentid"], "unit_id": ["enhed"],
+                                                  "answered_at": ["closetime"]},
+                           load_instruments(tmp_path / "ins"), export.texts, export.labels)
+    assert plan.renames["s_1"] == "Q3" and plan.vendor_codes["Q3"] == {"4": "4"}
+    findings = plan_findings("sx", plan, {"trivsel": "Trivselsmåling"})
+    assert [(f.column, f.error) for f in findings if f.column == "statcomp"] == [("statcomp", False)]
