@@ -21,6 +21,7 @@ PAGES = {  # page -> roles that may open it
     "enhedsprofil": {"hr", "chef"},
     "rolleniveau": {"hr", "chef"},
     "kortlaegning": {"hr"},
+    "handleplaner": {"hr", "chef", "med"},
 }
 MAX_TEXT = 200   # no id, survey, wave or role is longer; longer input is hostile
 

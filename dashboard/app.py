@@ -12,7 +12,8 @@ from dashboard import auth, downloads, ids, oidc
 from dashboard.audit import AuditLog
 from dashboard.access import BadRequest, Forbidden, Unauthorized
 from dashboard.context import Context
-from dashboard.pages import enhedsprofil, kortlaegning, overblik, rolleniveau, udvikling
+from dashboard.pages import enhedsprofil, handleplaner, kortlaegning, overblik, rolleniveau, udvikling
+from dashboard.plans import PlanStore
 from dashboard.queries import Warehouse
 from dashboard.users import UserStore
 from dashboard.web import WebSettings, private_dir
@@ -23,6 +24,7 @@ VIEWS = {  # path -> (page key, menu label, module)
     "/enhedsprofil": ("enhedsprofil", "Enhedsprofil", enhedsprofil),
     "/rolleniveau": ("rolleniveau", "Rolleniveau", rolleniveau),
     "/kortlaegning": ("kortlaegning", "Kortlægning", kortlaegning),
+    "/handleplaner": ("handleplaner", "Handleplaner", handleplaner),
 }
 ROLE_NAMES = {"hr": "HR", "chef": "Chef", "med": "MED-udvalg"}
 
@@ -37,7 +39,7 @@ def create_app(warehouse: Path, users: Path, web: WebSettings) -> dash.Dash:
     login = auth.install(server, UserStore(users), web, audit)
     if web.auth == "oidc":
         oidc.install(server, login)
-    ctx = Context(Warehouse(warehouse), server, audit)
+    ctx = Context(Warehouse(warehouse), server, audit, PlanStore(web.private / "plans.sqlite"))
     server.config["SAMMEN_CONTEXT"] = ctx   # for tests that call the page functions directly
 
     app.layout = html.Div([

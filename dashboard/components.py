@@ -18,10 +18,11 @@ DROPDOWN_TEXTS = {  # the dropdown's own words, in Danish
 }
 
 
-def select(id_: str, label: str, options: list[dict], value: object, clearable: bool = False) -> html.Div:
+def select(id_: str, label: str, options: list[dict], value: object, clearable: bool = False,
+           multi: bool = False) -> html.Div:
     return html.Div([html.Label(label, htmlFor=id_),
                      dcc.Dropdown(id=id_, options=options, value=value, clearable=clearable, searchable=True,
-                                  placeholder="Vælg …", labels=DROPDOWN_TEXTS)],
+                                  multi=multi, placeholder="Vælg …", labels=DROPDOWN_TEXTS)],
                     className="control")
 
 

@@ -8,6 +8,7 @@ from flask import Flask
 from dashboard.access import Access
 from dashboard.audit import AuditLog
 from dashboard.auth import current_user
+from dashboard.plans import PlanStore
 from dashboard.queries import Warehouse
 
 
@@ -16,6 +17,7 @@ class Context:
     warehouse: Warehouse
     server: Flask
     audit: AuditLog
+    plans: PlanStore
 
     def access(self) -> Access:
         """The logged-in user's access; raises Unauthorized (401) when there is no user."""

@@ -13,6 +13,9 @@ from dashboard.context import Context
 from dashboard.pages import enhedsprofil, kortlaegning, overblik, rolleniveau, udvikling
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PLAN_COLUMNS = {"survey": pl.String, "wave": pl.String, "unit_id": pl.String, "position": pl.Int64, "competency": pl.String,
+                "actions": pl.String, "owner": pl.String, "deadline": pl.String, "status": pl.String,
+                "updated_by": pl.String, "updated_at": pl.String}
 
 
 def _param(args: Mapping[str, str], name: str) -> str | None:
@@ -54,6 +57,13 @@ def build(ctx: Context, kind: str, args: Mapping[str, str]) -> tuple[str, bytes,
         sheets = {"Rolleniveau": rolleniveau.data(ctx, access, survey, wave, _param(args, "role"), unit)}
     elif page == "kortlaegning":
         sheets = kortlaegning.data(ctx, access)
+    elif page == "handleplaner":
+        access.page(page)
+        survey = access.survey(survey)
+        wave = access.wave(survey, wave)
+        rows = [r for r in ctx.plans.all_points(survey, wave) if access.allows(r["unit_id"])]
+        sheets = {"Handleplaner": pl.DataFrame(rows, schema=PLAN_COLUMNS).with_columns(
+            pl.col("unit_id").map_elements(ctx.unit_name, return_dtype=pl.String).alias("unit_name"))}
     else:
         raise BadRequest(f"unknown page {page!r}")
     return f"sammen-{page}.xlsx", exports.excel(sheets), XLSX

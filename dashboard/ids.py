@@ -21,3 +21,18 @@ RL_SPREAD, RL_TABLE, RL_EXCEL = "rl-spread", "rl-table", "rl-excel"
 
 # Kortlægning
 KL_TRIGGER, KL_CONTENT, KL_MATRIX, KL_EXCEL = "kl-trigger", "kl-content", "kl-matrix", "kl-excel"
+
+# Handleplaner: three focus-point slots
+HP_SURVEY, HP_WAVE, HP_UNIT = "hp-survey", "hp-wave", "hp-unit"
+HP_PLAN, HP_SAVE, HP_STATUS, HP_OVERVIEW, HP_EXCEL = "hp-plan", "hp-save", "hp-status", "hp-overview", "hp-excel"
+HP_COMMENT_TEXT, HP_COMMENT, HP_COMMENTS = "hp-comment-text", "hp-comment", "hp-comments"
+HP_SLOTS = (1, 2, 3)
+HP_FIELDS = ("competency", "behaviours", "actions", "owner", "deadline", "status")
+
+
+def hp(field: str, slot: int) -> str:
+    """The id of one field of one focus-point slot, e.g. hp-competency-1."""
+    return f"hp-{field}-{slot}"
+
+# Udvikling: the unit's focus points beside the following wave's change
+UD_FOCUS = "ud-focus"

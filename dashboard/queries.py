@@ -157,6 +157,12 @@ class Warehouse:
             from mart_item_means where survey = ? and wave = ? and unit_id = ?
             order by competency, item_code""", [survey, wave, unit_id])
 
+    def changes_from(self, survey: str, unit_id: str) -> pl.DataFrame:
+        """Each competency's change from one wave to the next for a unit (published: hidden ones carry no number)."""
+        return self.frame("""
+            select competency, from_wave, to_wave, difference, significant, suppressed from mart_competency_changes
+            where survey = ? and unit_id = ?""", [survey, unit_id])
+
     def behaviours(self, role: str) -> pl.DataFrame:
         return self.frame("select competency, position, behaviour from dim_behaviour where role = ? "
                           "order by competency, position", [role])

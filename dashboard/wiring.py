@@ -15,11 +15,12 @@ from dashboard.auth import client_address
 from dashboard.context import Context
 
 
-def wire(app: dash.Dash, ctx: Context, fn: Callable, outputs: Sequence[tuple[str, str]],
+def wire(app: dash.Dash, ctx: Context, fn: Callable, outputs: Sequence[tuple[str, ...]],
          inputs: Sequence[tuple[str, str]], states: Sequence[tuple[str, str]] = (), view: str | None = None,
          **kwargs: object) -> None:
-    """view: the page's name, when this callback shows a view (it is then written to the audit log
-    with the values it was shown for, after the checks passed)."""
+    """outputs: (id, property), or (id, property, "shared") for an output another callback also
+    sets; view: the page's name, when this callback shows a view (it is then written to the audit
+    log with the values it was shown for, after the checks passed)."""
     names = [i for i, _ in inputs]
 
     def callback(*values: object) -> object:
@@ -30,5 +31,5 @@ def wire(app: dash.Dash, ctx: Context, fn: Callable, outputs: Sequence[tuple[str
                              **{name.split("-", 1)[1]: value for name, value in zip(names, values)})
         return out
     callback.__name__ = f"{fn.__module__.rsplit('.', 1)[-1]}_{fn.__name__}"
-    app.callback(*[Output(i, p) for i, p in outputs], *[Input(i, p) for i, p in inputs],
+    app.callback(*[Output(o[0], o[1], allow_duplicate=len(o) > 2) for o in outputs], *[Input(i, p) for i, p in inputs],
                  *[State(i, p) for i, p in states], **kwargs)(callback)

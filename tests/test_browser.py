@@ -3,6 +3,7 @@ a person would: log in, open each view from the menu, change a selection and see
 change, download an export; axe-core finds no serious or critical violation on any view."""
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -17,9 +18,9 @@ from dashboard.web import WebSettings
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
-VIEWS = {"hr": ["Overblik", "Udvikling", "Enhedsprofil", "Rolleniveau", "Kortlægning"],
-         "chef": ["Overblik", "Udvikling", "Enhedsprofil", "Rolleniveau"],
-         "med": ["Udvikling"]}
+VIEWS = {"hr": ["Overblik", "Udvikling", "Enhedsprofil", "Rolleniveau", "Kortlægning", "Handleplaner"],
+         "chef": ["Overblik", "Udvikling", "Enhedsprofil", "Rolleniveau", "Handleplaner"],
+         "med": ["Udvikling", "Handleplaner"]}
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +78,8 @@ def choose(page: Page, dropdown: str, option: str) -> None:
 def assert_accessible(page: Page, view: str) -> None:
     result = Axe().run(page)
     bad = [(v["id"], v["impact"]) for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert bad == [], f"{view}: {bad}"
+    where = [n["target"] for v in result.response["violations"] if v["impact"] in ("serious", "critical") for n in v["nodes"]]
+    assert bad == [], f"{view}: {bad} at {where}"
 
 
 def change_selection(page: Page, view: str) -> None:
@@ -99,6 +101,9 @@ def change_selection(page: Page, view: str) -> None:
     elif view == "Rolleniveau":
         choose(page, "rl-role", "Leder af leder")
         expect(page.locator("#rl-spread .gtitle")).to_contain_text("Leder af leder")
+    elif view == "Handleplaner":
+        choose(page, "hp-wave", "2024")
+        expect(page.get_by_role("heading", name=re.compile("Handleplan for .* efter 2024"))).to_be_visible()
     elif view == "Kortlægning":
         # no selection here: the coverage table and the matrix are there
         expect(page.get_by_role("heading", name="Dækning af de 24 kombinationer")).to_be_visible()
@@ -113,7 +118,8 @@ def test_each_role_uses_each_of_its_views(page: Page, base_url: str, user: str) 
     for view in VIEWS[user]:
         menu.get_by_role("link", name=view).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(view)
-        page.locator(".js-plotly-plot").first.wait_for()
+        if view != "Handleplaner":
+            page.locator(".js-plotly-plot").first.wait_for()
         change_selection(page, view)
         assert_accessible(page, view)
 
@@ -184,3 +190,26 @@ def test_hostile_unit_names_are_shown_as_text(page: Page, hostile_url) -> None:
     ticks = page.locator("#ov-heatmap .ytick text")
     expect(ticks.filter(has_text="<script>alert(1)</script>")).to_have_count(1)
     assert dialogs == [] and page.locator("#ov-heatmap a[href*='evil']").count() == 0
+
+
+def test_a_chef_writes_a_handleplan_rebuilds_and_sees_it_in_udvikling(page: Page, base_url: str, demo_site) -> None:
+    from pipeline.flow import build
+    settings, _ = demo_site
+    log_in(page, base_url, "chef")
+    page.get_by_role("navigation", name="Visninger").get_by_role("link", name="Handleplaner").click()
+    choose(page, "hp-wave", "2025")
+    expect(page.get_by_role("heading", name=re.compile("Handleplan for Center for Skoler efter 2025"))).to_be_visible()
+    choose(page, "hp-competency-1", "Kommunikation")
+    page.locator("#hp-behaviours-1").click()
+    page.get_by_role("option").first.click()
+    page.keyboard.press("Escape")
+    page.locator("#hp-actions-1").fill("Fælles morgenmøde hver mandag")
+    page.locator("#hp-owner-1").fill("Centerchefen")
+    page.locator("#hp-deadline-1").fill("2026-06-30")
+    page.get_by_role("button", name="Gem handleplanen").click()
+    expect(page.get_by_role("status")).to_contain_text("Handleplanen er gemt (1 fokuspunkter)")
+    assert_accessible(page, "Handleplaner")
+    build(settings, full=True)                               # the warehouse is rebuilt and swapped in
+    page.get_by_role("navigation", name="Visninger").get_by_role("link", name="Udvikling").click()
+    expect(page.locator("#ud-focus")).to_contain_text("Fokus siden 2025: Kommunikation")
+    expect(page.locator("#ud-focus")).to_contain_text("2026")

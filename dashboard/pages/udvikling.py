@@ -35,6 +35,7 @@ def layout(ctx: Context, access: Access) -> html.Div:
             ui.select(ids.UD_UNIT, "Enhed", ui.unit_options(ctx.warehouse.units(), access.units), ctx.start_unit(access)),
         ], className="controls"),
         dcc.Loading(dcc.Graph(id=ids.UD_TREND, config={"displaylogo": False})),
+        html.Div(id=ids.UD_FOCUS),
         html.Div(id=ids.UD_TABLE),
         html.Div([ui.download_link(ids.UD_EXCEL, "Hent som Excel"), ui.download_link(ids.UD_PDF, "Hent rapport (PDF)")],
                  className="exports"),
@@ -62,9 +63,33 @@ def show(ctx: Context, access: Access, survey: object, unit: object) -> tuple:
         pl.when(pl.col("source") == "predecessors").then(pl.lit("forgængerne")).otherwise(pl.lit("enheden"))
         .alias("Målt på"))
     return (fig, ui.details_table(tab, f"Udvikling for {ctx.unit_name(unit)}"),
-            ui.href("excel", page=PAGE, survey=survey, unit=unit), ui.href("pdf", survey=survey, unit=unit))
+            ui.href("excel", page=PAGE, survey=survey, unit=unit), ui.href("pdf", survey=survey, unit=unit),
+            focus(ctx, survey, unit))
+
+
+def focus(ctx: Context, survey: str, unit: str) -> html.Div:
+    """Each focus point of the unit's handleplaner at the wave it was set, with the next wave's
+    change for that competency and whether it is a real change ("Fokus siden 2024: Kommunikation,
+    +4, reel ændring")."""
+    points = ctx.plans.all_points(survey=survey, unit=unit)
+    if not points:
+        return html.Div()
+    changes = {(r["from_wave"], r["competency"]): r for r in ctx.warehouse.changes_from(survey, unit).iter_rows(named=True)}
+    lines = []
+    for p in points:
+        c = changes.get((p["wave"], p["competency"]))
+        if c is None:
+            after = "næste måling viser, hvordan det går"
+        elif c["suppressed"] or c["difference"] is None:
+            after = f"{c['to_wave']}: {ui.SUPPRESSED_TEXT}"
+        else:
+            real = "reel ændring" if c["significant"] else "inden for usikkerheden"
+            after = f"{c['difference']:+.0f} i {c['to_wave']}, {real}"
+        lines.append(html.Li(f"Fokus siden {p['wave']}: {p['competency']}, {after} (status: {p['status']})"))
+    return html.Div([html.H2("Handleplaner"), html.Ul(lines)], className="focus")
 
 
 def register(app: dash.Dash, ctx: Context) -> None:
-    wire(app, ctx, show, [(ids.UD_TREND, "figure"), (ids.UD_TABLE, "children"), (ids.UD_EXCEL, "href"), (ids.UD_PDF, "href")],
+    wire(app, ctx, show, [(ids.UD_TREND, "figure"), (ids.UD_TABLE, "children"), (ids.UD_EXCEL, "href"), (ids.UD_PDF, "href"),
+                          (ids.UD_FOCUS, "children")],
          [(ids.UD_SURVEY, "value"), (ids.UD_UNIT, "value")], view=PAGE)
