@@ -130,7 +130,8 @@ def behaviour_options(ctx: Context, access: Access, *values: object) -> list:
     unit = access.require(PAGE, unit)
     behaviours = role_behaviours(ctx, unit)
     return [[{"label": f"{r['position']}. {r['behaviour']}", "value": r["position"]}
-             for r in behaviours.filter(pl.col("competency") == c).iter_rows(named=True)] for c in competencies]
+             for r in behaviours.filter(pl.col("competency") == c).iter_rows(named=True)] if c else []
+            for c in competencies]
 
 
 def layout(ctx: Context, access: Access) -> html.Div:
