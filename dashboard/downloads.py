@@ -9,6 +9,7 @@ import polars as pl
 
 from dashboard import exports
 from dashboard.access import BadRequest
+from dashboard.leader_report import pdf as leader_pdf
 from dashboard.context import Context
 from dashboard.pages import enhedsprofil, kortlaegning, overblik, rolleniveau, udvikling
 
@@ -40,6 +41,8 @@ def build(ctx: Context, kind: str, args: Mapping[str, str]) -> tuple[str, bytes,
         body = exports.pdf_report(ctx.unit_name(unit), info["survey_name"], wave, rows, latest, trend,
                                   ctx.warehouse.competencies(), int(info["min_group_size"]))
         return f"sammen-{_safe(unit)}-{survey}-{wave}.pdf", body, "application/pdf"
+    if kind == "lederrapport":
+        return leader_report(ctx, access, survey, wave, unit)
     if kind != "excel":
         raise BadRequest(f"unknown download {kind!r}")
     if page == "overblik":
@@ -67,6 +70,24 @@ def build(ctx: Context, kind: str, args: Mapping[str, str]) -> tuple[str, bytes,
     else:
         raise BadRequest(f"unknown page {page!r}")
     return f"sammen-{page}.xlsx", exports.excel(sheets), XLSX
+
+
+def leader_report(ctx: Context, access, survey: object, wave: object, unit: object) -> tuple[str, bytes, str]:
+    """The Lederrapport of one unit and wave, from the same published figures as Enhedsprofil."""
+    scores, items = enhedsprofil.data(ctx, access, survey, wave, unit)   # checks every value first
+    survey, wave, unit = str(survey), str(wave), str(unit)
+    role = scores["role"][0] if scores.height else None
+    if role is None:
+        raise BadRequest("unit not measured")
+    changes = {r["competency"]: r for r in ctx.warehouse.changes_from(survey, unit).filter(pl.col("to_wave") == wave)
+               .iter_rows(named=True)}
+    spread = ctx.warehouse.role_spread(survey, wave, role, None)    # shown scores of every unit at the role
+    peers = {c: g["score"].to_list() for (c,), g in spread.group_by("competency")}
+    info = ctx.warehouse.surveys().filter(pl.col("survey") == survey).row(0, named=True)
+    body = leader_pdf(ctx.unit_name(unit), info["survey_name"], wave, role, scores, changes, peers, items,
+                      ctx.warehouse.behaviours(role), ctx.plans.focus(survey, wave, unit), ctx.warehouse.competencies(),
+                      int(info["min_group_size"]))
+    return f"lederrapport-{_safe(unit)}-{survey}-{wave}.pdf", body, "application/pdf"
 
 
 def _safe(text: str) -> str:

@@ -13,7 +13,7 @@ UD_TREND, UD_TABLE, UD_EXCEL, UD_PDF = "ud-trend", "ud-table", "ud-excel", "ud-p
 
 # Enhedsprofil
 EP_SURVEY, EP_WAVE, EP_UNIT = "ep-survey", "ep-wave", "ep-unit"
-EP_PROFILE, EP_DETAILS, EP_EXCEL = "ep-profile", "ep-details", "ep-excel"
+EP_PROFILE, EP_DETAILS, EP_EXCEL, EP_REPORT = "ep-profile", "ep-details", "ep-excel", "ep-report"
 
 # Rolleniveau
 RL_SURVEY, RL_WAVE, RL_ROLE, RL_UNIT = "rl-survey", "rl-wave", "rl-role", "rl-unit"

@@ -128,6 +128,7 @@ def test_each_role_uses_each_of_its_views(page: Page, base_url: str, user: str) 
     ("chef", "Overblik", "Hent som Excel", b"PK"),
     ("med", "Udvikling", "Hent rapport (PDF)", b"%PDF"),
     ("hr", "Kortlægning", "Hent som Excel", b"PK"),
+    ("chef", "Enhedsprofil", "Lederrapport", b"%PDF"),
 ])
 def test_exports_download(page: Page, base_url: str, user: str, view: str, link: str, magic: bytes) -> None:
     log_in(page, base_url, user)

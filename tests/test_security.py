@@ -212,7 +212,10 @@ def test_excel_cells_are_values_never_formulas(site) -> None:
 def _pdf_strings(data: bytes) -> str:
     """The text the PDF draws: its shown strings (Tj) joined, PDF escapes undone."""
     shown = re.findall(rb"\(((?:\\.|[^\\)])*)\) Tj", _pdf_text(data))
-    return "".join(re.sub(rb"\\(.)", rb"\1", s).decode("latin-1") for s in shown)
+    def unescape(b: bytes) -> bytes:   # PDF string escapes: octal codes (æ is \346) and escaped characters
+        return re.sub(rb"\\([0-7]{1,3}|.)", lambda m: bytes([int(m.group(1), 8)]) if m.group(1)[:1].isdigit()
+                      else m.group(1), b)
+    return "".join(unescape(s).decode("cp1252") for s in shown)
 
 
 def _pdf_text(data: bytes) -> bytes:

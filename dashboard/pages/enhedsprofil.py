@@ -34,7 +34,8 @@ def layout(ctx: Context, access: Access) -> html.Div:
         ], className="controls"),
         dcc.Loading(dcc.Graph(id=ids.EP_PROFILE, config={"displaylogo": False})),
         html.Div(id=ids.EP_DETAILS),
-        html.Div([ui.download_link(ids.EP_EXCEL, "Hent som Excel")], className="exports"),
+        html.Div([ui.download_link(ids.EP_EXCEL, "Hent som Excel"), ui.download_link(ids.EP_REPORT, "Lederrapport")],
+                 className="exports"),
     ])
 
 
@@ -66,10 +67,12 @@ def show(ctx: Context, access: Access, survey: object, wave: object, unit: objec
     if role is None:
         boxes = [html.P("Enheden er ikke målt i denne måling.", className="notice")]
     return (charts.profile(scores, comps, title), boxes,
-            ui.href("excel", page=PAGE, survey=survey, wave=wave, unit=unit))
+            ui.href("excel", page=PAGE, survey=survey, wave=wave, unit=unit),
+            ui.href("lederrapport", survey=survey, wave=wave, unit=unit) if role else "#")
 
 
 def register(app: dash.Dash, ctx: Context) -> None:
     follow_survey(app, ctx, PAGE, ids.EP_SURVEY, ids.EP_WAVE)
-    wire(app, ctx, show, [(ids.EP_PROFILE, "figure"), (ids.EP_DETAILS, "children"), (ids.EP_EXCEL, "href")],
+    wire(app, ctx, show, [(ids.EP_PROFILE, "figure"), (ids.EP_DETAILS, "children"), (ids.EP_EXCEL, "href"),
+                          (ids.EP_REPORT, "href")],
          [(ids.EP_SURVEY, "value"), (ids.EP_WAVE, "value"), (ids.EP_UNIT, "value")], view=PAGE)
