@@ -22,6 +22,7 @@ PAGES = {  # page -> roles that may open it
     "rolleniveau": {"hr", "chef"},
     "kortlaegning": {"hr"},
     "handleplaner": {"hr", "chef", "med"},
+    "drivkraefter": {"hr", "chef"},
 }
 MAX_TEXT = 200   # no id, survey, wave or role is longer; longer input is hostile
 

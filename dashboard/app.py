@@ -12,7 +12,7 @@ from dashboard import auth, downloads, ids, oidc
 from dashboard.audit import AuditLog
 from dashboard.access import BadRequest, Forbidden, Unauthorized
 from dashboard.context import Context
-from dashboard.pages import enhedsprofil, handleplaner, kortlaegning, overblik, rolleniveau, udvikling
+from dashboard.pages import drivkraefter, enhedsprofil, handleplaner, kortlaegning, overblik, rolleniveau, udvikling
 from dashboard.plans import PlanStore
 from dashboard.queries import Warehouse
 from dashboard.users import UserStore
@@ -25,6 +25,7 @@ VIEWS = {  # path -> (page key, menu label, module)
     "/rolleniveau": ("rolleniveau", "Rolleniveau", rolleniveau),
     "/kortlaegning": ("kortlaegning", "Kortlægning", kortlaegning),
     "/handleplaner": ("handleplaner", "Handleplaner", handleplaner),
+    "/drivkraefter": ("drivkraefter", "Drivkræfter", drivkraefter),
 }
 ROLE_NAMES = {"hr": "HR", "chef": "Chef", "med": "MED-udvalg"}
 

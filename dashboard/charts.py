@@ -204,3 +204,19 @@ def mapping_matrix(mapping: pl.DataFrame, competencies: list[str], roles: list[s
     layout = dict(_frame("Kortlægning: spørgsmål × kompetence og rolleniveau", 200 + 16 * items.height),
                   yaxis=dict(autorange="reversed", automargin=True), xaxis=dict(tickangle=-60, automargin=True))
     return {"data": [heat], "layout": layout}
+
+
+def drivers(rows: pl.DataFrame, title: str) -> dict:
+    """Each competency's share of the explained variation (%) with its 95 % interval, as
+    horizontal bars carrying their number. A plotly figure as a dict."""
+    share = [v * 100 for v in rows["importance"].to_list()]
+    low = [s - v * 100 for s, v in zip(share, rows["ci_low"].to_list())]
+    high = [v * 100 - s for s, v in zip(share, rows["ci_high"].to_list())]
+    bar = dict(type="bar", orientation="h", y=rows["competency"].to_list(), x=share, marker=dict(color=UNIT),
+               text=[f"{v:.0f} %" for v in share], textposition="inside", insidetextanchor="start",
+               textfont=dict(color="white"), error_x=dict(type="data", symmetric=False, array=high, arrayminus=low,
+                                                          color="#333"),
+               hovertemplate="%{y}: %{x:.0f} %<extra></extra>", name="Andel")
+    layout = dict(_frame(plain(title), 380), xaxis=dict(range=[0, 100], ticksuffix=" %", gridcolor="#ddd"),
+                  yaxis=dict(autorange="reversed", automargin=True), showlegend=False)
+    return {"data": [bar], "layout": layout}

@@ -11,7 +11,7 @@ from dashboard import exports
 from dashboard.access import BadRequest
 from dashboard.leader_report import pdf as leader_pdf
 from dashboard.context import Context
-from dashboard.pages import enhedsprofil, kortlaegning, overblik, rolleniveau, udvikling
+from dashboard.pages import drivkraefter, enhedsprofil, kortlaegning, overblik, rolleniveau, udvikling
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PLAN_COLUMNS = {"survey": pl.String, "wave": pl.String, "unit_id": pl.String, "position": pl.Int64, "competency": pl.String,
@@ -60,6 +60,9 @@ def build(ctx: Context, kind: str, args: Mapping[str, str]) -> tuple[str, bytes,
         sheets = {"Rolleniveau": rolleniveau.data(ctx, access, survey, wave, _param(args, "role"), unit)}
     elif page == "kortlaegning":
         sheets = kortlaegning.data(ctx, access)
+    elif page == "drivkraefter":
+        sheets = {"Drivkræfter": drivkraefter.data(ctx, access, survey, wave, _param(args, "outcome"),
+                                                   _param(args, "role"), _param(args, "area"))}
     elif page == "handleplaner":
         access.page(page)
         survey = access.survey(survey)

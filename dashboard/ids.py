@@ -36,3 +36,7 @@ def hp(field: str, slot: int) -> str:
 
 # Udvikling: the unit's focus points beside the following wave's change
 UD_FOCUS = "ud-focus"
+
+# Drivkræfter
+DK_SURVEY, DK_WAVE, DK_OUTCOME, DK_ROLE, DK_AREA = "dk-survey", "dk-wave", "dk-outcome", "dk-role", "dk-area"
+DK_CHART, DK_TEXT, DK_EXCEL = "dk-chart", "dk-text", "dk-excel"

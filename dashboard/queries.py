@@ -163,6 +163,13 @@ class Warehouse:
             select competency, from_wave, to_wave, difference, significant, suppressed from mart_competency_changes
             where survey = ? and unit_id = ?""", [survey, unit_id])
 
+    def drivers(self, survey: str, wave: str) -> pl.DataFrame:
+        """Drivkræfter of one survey wave (groups of at least 25 respondents only)."""
+        return self.frame("""
+            select outcome, role, area_unit_id, competency, n, r2, importance, ci_low, ci_high from mart_drivers
+            where survey = ? and wave = ? order by outcome, role, area_unit_id nulls first, competency_position""",
+                          [survey, wave])
+
     def behaviours(self, role: str) -> pl.DataFrame:
         return self.frame("select competency, position, behaviour from dim_behaviour where role = ? "
                           "order by competency, position", [role])

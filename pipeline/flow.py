@@ -16,6 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline import drivers as dr
 from pipeline import disclosure, score
 from pipeline import transform as tf
 from pipeline.config import Settings, pseudonym_key
@@ -159,7 +160,7 @@ def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, sett
     """The source tables of the warehouse, from the validated exports and the configuration.
     Respondent-level tables come as one frame per export (loaded in turn, never concatenated
     in memory); competency scores leave this step as sums per unit, ready to add up the tree."""
-    answers, item_scores, score_sums, item_sums, alphas, waves, wave_items = [], [], [], [], [], [], []
+    answers, item_scores, score_sums, item_sums, alphas, waves, wave_items, drivers = [], [], [], [], [], [], [], []
     while prepared:
         p = prepared.pop(0)   # each export's frames are freed once transformed
         survey, instrument = p.plan.survey, cfg.instruments[p.plan.survey]
@@ -175,6 +176,9 @@ def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, sett
         respondent = tf.respondent_scores(scores, links)
         score_sums.append(tf.unit_score_sums(typed["unit_id"], respondent).select(*in_wave, pl.all()))
         alphas.append(tf.cronbach_alpha(scores, links, survey, p.wave))
+        if instrument.outcomes:
+            drivers.append(dr.drivers(survey, p.wave, instrument.outcomes, scores, respondent, typed["unit_id"],
+                                      units_at(cfg.units, p.wave_date), cfg.framework.competencies, tf.SCALE))
         waves.append({"survey": survey, "wave": p.wave, "wave_date": p.wave_date, "source_file": p.export.path.name,
                       "source_format": p.export.fmt, "n_rows": p.typed.height})
         wave_items += [{"survey": survey, "wave": p.wave, "item_code": c} for c in p.plan.items]
@@ -204,6 +208,7 @@ def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, sett
         "unit_item_sums": pl.concat([pl.DataFrame(schema={**in_wave, **tf.ITEM_SUM_SCHEMA}), *item_sums]),
         "unit_score_sums": pl.concat([pl.DataFrame(schema={**in_wave, **tf.SUM_SCHEMA}), *score_sums]),
         "mapping_alpha": pl.concat([pl.DataFrame(schema=tf.ALPHA_SCHEMA), *alphas]),
+        "drivers": pl.concat([pl.DataFrame(schema=dr.SCHEMA), *drivers]),
         "t_quantiles": t_quantiles(),
     }
 
@@ -213,7 +218,7 @@ def findings_frame(findings: list[Finding]) -> pl.DataFrame:
         "file": pl.String, "message": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "error": pl.Boolean})
 
 
-APPENDED = {"answers", "item_scores", "unit_item_sums", "unit_score_sums", "mapping_alpha", "waves", "wave_items",
+APPENDED = {"answers", "item_scores", "unit_item_sums", "unit_score_sums", "mapping_alpha", "drivers", "waves", "wave_items",
             "findings", "manifest"}   # the source tables that grow by export; the rest come from the configuration
 
 

@@ -1,7 +1,7 @@
 """Survey codebooks (mappings/instruments/*.yaml): items, response scales, missing codes."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -36,6 +36,7 @@ class Instrument:
     survey: str
     name: str
     items: dict[str, Item]
+    outcomes: dict[str, list[str]] = field(default_factory=dict)   # Drivkræfter: outcome name -> its items
 
 
 def _load_one(path: Path) -> Instrument:
@@ -56,7 +57,11 @@ def _load_one(path: Path) -> Instrument:
             missing={int(k): v for k, v in (scale.get("missing") or {}).items()},
             aliases=tuple(spec.get("aliases") or ()),
         )
-    return Instrument(survey=doc["survey"], name=doc["name"], items=items)
+    outcomes = {str(name): [str(c) for c in codes] for name, codes in (doc.get("outcomes") or {}).items()}
+    for name, codes in outcomes.items():
+        if unknown := [c for c in codes if c not in items]:
+            raise ConfigError(path.name, f"udfaldet '{name}' nævner spørgsmål, der ikke findes: {', '.join(unknown)}")
+    return Instrument(survey=doc["survey"], name=doc["name"], items=items, outcomes=outcomes)
 
 
 def load_instruments(folder: Path) -> dict[str, Instrument]:

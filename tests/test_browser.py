@@ -18,8 +18,8 @@ from dashboard.web import WebSettings
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
-VIEWS = {"hr": ["Overblik", "Udvikling", "Enhedsprofil", "Rolleniveau", "Kortlægning", "Handleplaner"],
-         "chef": ["Overblik", "Udvikling", "Enhedsprofil", "Rolleniveau", "Handleplaner"],
+VIEWS = {"hr": ["Overblik", "Udvikling", "Enhedsprofil", "Rolleniveau", "Kortlægning", "Handleplaner", "Drivkræfter"],
+         "chef": ["Overblik", "Udvikling", "Enhedsprofil", "Rolleniveau", "Handleplaner", "Drivkræfter"],
          "med": ["Udvikling", "Handleplaner"]}
 
 
@@ -101,6 +101,9 @@ def change_selection(page: Page, view: str) -> None:
     elif view == "Rolleniveau":
         choose(page, "rl-role", "Leder af leder")
         expect(page.locator("#rl-spread .gtitle")).to_contain_text("Leder af leder")
+    elif view == "Drivkræfter":
+        choose(page, "dk-role", "Leder af leder")
+        expect(page.locator("#dk-text")).to_contain_text(re.compile("«Leder af leder»|For få besvarelser"))
     elif view == "Handleplaner":
         choose(page, "hp-wave", "2024")
         expect(page.get_by_role("heading", name=re.compile("Handleplan for .* efter 2024"))).to_be_visible()
@@ -118,7 +121,7 @@ def test_each_role_uses_each_of_its_views(page: Page, base_url: str, user: str) 
     for view in VIEWS[user]:
         menu.get_by_role("link", name=view).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(view)
-        if view != "Handleplaner":
+        if view not in ("Handleplaner", "Drivkræfter"):
             page.locator(".js-plotly-plot").first.wait_for()
         change_selection(page, view)
         assert_accessible(page, view)
