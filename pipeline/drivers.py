@@ -4,9 +4,9 @@ role level — relative importance from respondent-level data (docs/metode.md, "
 For the respondents whose own unit is led at role level R: the outcome is the mean of the
 outcome items' 0–100 scores (at least half answered), the predictors the respondent's six
 competency scores for R (part `own`). Johnson's relative weights split the model's R² into
-one share per competency (they add up to R²; correlated predictors share fairly). A bootstrap
-(respondents resampled, seeded by the group, so a rebuild gives the same numbers) gives each
-share a 95 % interval. Only groups of at least MIN_GROUP respondents with every score are
+one share per competency (they add up to R²; correlated predictors share fairly). A Poisson
+bootstrap (each respondent counted Poisson(1) times per resample, seeded, so a rebuild gives the
+same numbers) gives each share a 95 % interval. Only groups of at least MIN_GROUP respondents with every score are
 published: the kommune, and each area led by a Chef or a Direktør. Association, not cause.
 """
 from __future__ import annotations
@@ -42,27 +42,45 @@ def _corr(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return cov / (sd[..., :, None] * sd[..., None, :])
 
 
-def importance(x: np.ndarray, y: np.ndarray, seed: str) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
-    """(R², share of R² per predictor, 2.5 % and 97.5 % bootstrap bounds of each share). The
-    resamples are drawn as counts per respondent and enter through the data's moments, so a
-    resample costs two matrix products, not a copy of the data."""
+def moments(data: np.ndarray) -> np.ndarray:
+    """Per respondent: the values and their pairwise products (n x (k + k*k)), so that any
+    (weighted) group's correlation matrix is one sum away."""
+    n, k = data.shape
+    return np.column_stack([data, (data[:, :, None] * data[:, None, :]).reshape(n, k * k)])
+
+
+def _shares(sums: np.ndarray, total: np.ndarray, k: int) -> np.ndarray:
+    """Relative weights from summed moments: sums (…, k + k*k), total (…) the summed weights."""
+    mean = sums / total[..., None]
+    return relative_weights(_corr(mean[..., :k], mean[..., k:].reshape(*mean.shape[:-1], k, k)))
+
+
+def importance(x: np.ndarray, y: np.ndarray, seed: str,
+               weights: np.ndarray | None = None) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """(R², share of R² per predictor, 2.5 % and 97.5 % bootstrap bounds of each share).
+    The bootstrap is Poisson's: each respondent counts Poisson(1) times in each resample, drawn
+    once (`weights`, RESAMPLES x n) and shared by every group of the same respondents, so a
+    resample costs one matrix product over the group, never a copy of the data."""
     data = np.column_stack([x, y])
     n, k = data.shape
     if np.any(data.std(axis=0) == 0):
         nan = np.full(x.shape[1], np.nan)
         return float("nan"), nan, nan, nan
-    products = (data[:, :, None] * data[:, None, :]).reshape(n, k * k)
-    weights = relative_weights(_corr(data.mean(axis=0), products.mean(axis=0).reshape(k, k)))
-    r2 = float(weights.sum())
+    m = moments(data)
+    point = _shares(m.sum(axis=0), np.array(float(n)), k)
+    r2 = float(point.sum())
+    if weights is None:
+        weights = poisson_weights(seed, n)
+    boot = _shares(weights @ m, weights.sum(axis=1), k)
+    boot = boot / boot.sum(axis=1, keepdims=True)
+    low, high = np.percentile(boot, [2.5, 97.5], axis=0)
+    return r2, point / r2, low, high
+
+
+def poisson_weights(seed: str, n: int) -> np.ndarray:
+    """RESAMPLES x n Poisson(1) counts from a generator seeded by `seed` (a rebuild draws the same)."""
     rng = np.random.default_rng(int.from_bytes(hashlib.blake2b(seed.encode(), digest_size=8).digest(), "big"))
-    shares = []
-    for start in range(0, RESAMPLES, 25):
-        chunk = min(25, RESAMPLES - start)
-        counts = np.stack([np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(chunk)]) / n
-        boot = relative_weights(_corr(counts @ data, (counts @ products).reshape(chunk, k, k)))
-        shares.append(boot / boot.sum(axis=1, keepdims=True))
-    low, high = np.percentile(np.concatenate(shares), [2.5, 97.5], axis=0)
-    return r2, weights / r2, low, high
+    return rng.poisson(1.0, (RESAMPLES, n)).astype(np.float64)
 
 
 def outcome_index(scores: pl.DataFrame, items: list[str]) -> pl.Series:
@@ -101,16 +119,24 @@ def drivers(survey: str, wave: str, outcomes: dict[str, list[str]], scores: pl.D
                 continue
             frame = respondent.select(columns).with_columns(y=y_all, unit=unit_ids).filter(
                 pl.col("unit").replace_strict(role_of, default=None) == role).drop_nulls()
-            groups = {None: frame}          # the kommune; its top unit is not an area of its own
-            for area in {a for u in frame["unit"].unique().to_list() for a in area_of.get(u, []) if parent.get(a)}:
-                groups[area] = frame.filter(pl.col("unit").is_in([u for u, a in area_of.items() if area in a]))
-            for area, group in groups.items():
-                if group.height < MIN_GROUP:
+            if frame.height < MIN_GROUP:
+                continue
+            x = frame.select(columns).to_numpy().astype(float) / scale
+            codes = {u: i for i, u in enumerate(frame["unit"].unique().to_list())}   # integers: fast membership
+            y, unit = frame["y"].to_numpy(), frame["unit"].replace_strict(codes, return_dtype=pl.Int64).to_numpy()
+            weights = poisson_weights(f"{survey}|{wave}|{outcome}|{role}", frame.height)   # one draw for every group
+            members: dict[str | None, list[int]] = {None: []}    # the kommune; its top unit is no area of its own
+            for u, code in codes.items():
+                for area in area_of.get(u, []):
+                    if parent.get(area):
+                        members.setdefault(area, []).append(code)
+            for area, group_units in members.items():
+                pick = np.ones(len(y), dtype=bool) if area is None else np.isin(unit, group_units)
+                if pick.sum() < MIN_GROUP:
                     continue
-                x = group.select(columns).to_numpy().astype(float) / scale
-                r2, share, low, high = importance(x, group["y"].to_numpy(), f"{survey}|{wave}|{outcome}|{role}|{area}")
-                rows += [(survey, wave, outcome, role, area, c, group.height, r2, *map(_num, (share[i], low[i], high[i])))
-                         for i, c in enumerate(competencies)]
+                r2, share, low, high = importance(x[pick], y[pick], "", weights[:, pick])
+                rows += [(survey, wave, outcome, role, area, c, int(pick.sum()), r2,
+                          *map(_num, (share[i], low[i], high[i]))) for i, c in enumerate(competencies)]
     return pl.DataFrame(rows, schema=SCHEMA, orient="row")
 
 
