@@ -123,3 +123,20 @@ def make_hostile_site(tmp: Path):
 def hostile_site(tmp_path_factory: pytest.TempPathFactory):
     """See make_hostile_site."""
     return make_hostile_site(tmp_path_factory.mktemp("hostile-site"))
+
+
+def tree_below(settings, unit: str) -> set[str]:
+    """The unit and everything below it, walked in Python from the parent links alone (the
+    tests' own answer to "who is in this area", independent of mart_unit_areas)."""
+    import duckdb
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    parents = dict(con.execute("select unit_id, parent_id from mart_units").fetchall())
+    con.close()
+
+    def under(u: str | None) -> bool:
+        while u is not None:
+            if u == unit:
+                return True
+            u = parents[u]
+        return False
+    return {u for u in parents if under(u)}

@@ -11,6 +11,7 @@ from pipeline.warehouse import private_path
 import polars as pl
 import pytest
 
+from conftest import tree_below
 from dash_client import call, login, try_login
 from dashboard.app import create_app
 from dashboard.web import WebSettings
@@ -39,19 +40,7 @@ def _outside_names(settings, ids) -> set[str]:
     con = duckdb.connect(str(settings.warehouse), read_only=True)
     names = dict(con.execute("select unit_id, unit_name from mart_units").fetchall())
     con.close()
-    return {names[u] for u in _tree_below(settings, ids[OUTSIDE])}
-
-
-def _tree_below(settings, unit: str) -> set[str]:
-    """The unit and every unit below it, walked in Python from the parent links alone."""
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
-    parents = dict(con.execute("select unit_id, parent_id from mart_units").fetchall())
-    con.close()
-    def under(u):
-        while u is not None and u != unit:
-            u = parents[u]
-        return u == unit
-    return {u for u in parents if under(u)}
+    return {names[u] for u in tree_below(settings, ids[OUTSIDE])}
 
 
 def test_unauthenticated_requests_get_nothing(site) -> None:
@@ -176,7 +165,7 @@ def test_the_overview_table_shows_no_count_for_a_suppressed_group(site) -> None:
 def test_rolleniveau_for_a_chef_holds_only_units_in_the_area(site) -> None:
     server, settings, ids = site
     con = duckdb.connect(str(settings.warehouse), read_only=True)
-    area = _tree_below(settings, ids["Center for Skoler"])
+    area = tree_below(settings, ids["Center for Skoler"])
     # the role level with most shown scores in the area, and how many there are outside it
     role, outside = con.execute("""
         select role, count(*) filter (where not list_contains(?, unit_id)) from competency_scores

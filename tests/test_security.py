@@ -13,7 +13,7 @@ import zlib
 import duckdb
 import pytest
 
-from conftest import HOSTILE_NAMES
+from conftest import HOSTILE_NAMES, tree_below
 from dash_client import call, login
 from dashboard.access import Access, BadRequest, Forbidden
 from dashboard.app import create_app
@@ -38,20 +38,6 @@ def _client(app, user: str):
     return client
 
 
-def _tree_below(settings, unit: str) -> set[str]:
-    """The unit and everything below it, walked in Python from the parent links alone."""
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
-    parents = dict(con.execute("select unit_id, parent_id from mart_units").fetchall())
-    con.close()
-    def under(u: str | None) -> bool:
-        while u is not None:
-            if u == unit:
-                return True
-            u = parents[u]
-        return False
-    return {u for u in parents if under(u)}
-
-
 def _names(settings, units: set[str]) -> set[str]:
     con = duckdb.connect(str(settings.warehouse), read_only=True)
     names = {n for (n,) in con.execute("select distinct unit_name from dim_unit where list_contains(?, unit_id)",
@@ -66,7 +52,7 @@ def test_a_chefs_area_is_the_tree_below_by_exact_ids(site) -> None:
         and any("_" in u for u in ids.values()) and any(len(u) > 30 for u in ids.values())
     store = UserStore(settings.root / "users.json")
     access = Access.of(store.get("chef"), Warehouse(settings.warehouse))
-    assert access.units == _tree_below(settings, ids[SKOLER])
+    assert access.units == tree_below(settings, ids[SKOLER])
     assert ids[DAGTILBUD] not in access.units and len(access.units) > 1
 
 
@@ -74,7 +60,7 @@ def test_the_chef_of_one_long_id_gets_nothing_of_the_other(site) -> None:
     app, settings, ids, _ = site
     client = _client(app, "chef")
     other = ids[DAGTILBUD]
-    outside = _names(settings, _tree_below(settings, other))
+    outside = _names(settings, tree_below(settings, other))
     response = call(client, "ov-heatmap.figure", {"ov-survey": "trivsel", "ov-wave": "2026", "ov-root": other})
     assert response.status_code == 403
     assert not any(n in response.get_data(as_text=True) for n in outside)
