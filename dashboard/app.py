@@ -16,7 +16,8 @@ from dashboard.pages import drivkraefter, enhedsprofil, handleplaner, kortlaegni
 from dashboard.plans import PlanStore
 from dashboard.queries import Warehouse
 from dashboard.users import UserStore
-from dashboard.web import WebSettings, private_dir
+from dashboard.web import WebSettings
+from pipeline.private import private_dir
 
 VIEWS = {  # path -> (page key, menu label, module)
     "/": ("overblik", "Overblik", overblik),

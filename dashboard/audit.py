@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
-from dashboard.web import private_file
+from pipeline.private import private_file
 
 
 class AuditLog:

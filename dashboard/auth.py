@@ -14,8 +14,6 @@ then check the user's area themselves (dashboard/access.py).
 from __future__ import annotations
 
 import hmac
-import os
-from pathlib import Path
 
 from flask import Flask, Response, current_app, g, redirect, request, session
 from flask_limiter import Limiter
@@ -26,7 +24,8 @@ from wtforms.validators import ValidationError
 from dashboard.audit import AuditLog
 from dashboard.sessions import SessionStore
 from dashboard.users import User, UserStore
-from dashboard.web import WebSettings, private_dir, private_file
+from dashboard.web import WebSettings
+from pipeline.private import private_dir, secret
 
 OPEN_PATHS = ("/login", "/assets/", "/oidc/")
 
@@ -48,14 +47,6 @@ TOO_MANY = "For mange forkerte forsøg. Vent {} minutter, og prøv igen."
 EXPIRED = "Siden var udløbet. Prøv igen."
 
 
-def secret_key(path: Path) -> bytes:
-    if key := os.environ.get("SAMMEN_SECRET_KEY"):
-        return key.encode()
-    if not path.exists() or not path.read_text().strip():
-        private_file(path).write_text(os.urandom(32).hex())
-    return path.read_text().strip().encode()
-
-
 def client_address() -> str:
     """Who is asking. Behind a configured proxy (dashboard.trusted_proxies), the address the proxy
     saw (the last X-Forwarded-For entry); otherwise the connection's own address."""
@@ -71,7 +62,7 @@ class Auth:
         self.server, self.store, self.web, self.audit = server, store, web, audit
         private = private_dir(web.private)
         self.sessions = SessionStore(private / "sessions.sqlite", web.idle_timeout, web.lifetime)
-        server.secret_key = secret_key(private / "session_key")
+        server.secret_key = secret("SAMMEN_SECRET_KEY", private / "session_key")
         server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                              SESSION_COOKIE_SECURE=web.https, PERMANENT_SESSION_LIFETIME=web.lifetime,
                              WTF_CSRF_TIME_LIMIT=None, SAMMEN_CURRENT_USER=self.current,

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from dashboard.web import private_file
+from pipeline.private import private_file
 
 STATUSES = ("planlagt", "i gang", "gennemført")
 MAX_POINTS = 3

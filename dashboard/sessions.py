@@ -15,7 +15,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from dashboard.web import private_file
+from pipeline.private import private_file
 
 TOUCH_EVERY = 60.0   # seconds: last use is written at most this often per session
 

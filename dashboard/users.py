@@ -13,7 +13,7 @@ from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from dashboard.web import private_dir
+from pipeline.private import private_dir
 from pipeline.errors import SammenError
 
 ROLES = ("hr", "chef", "med")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -71,19 +70,3 @@ class WebSettings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
-
-def private_dir(path: Path) -> Path:
-    """The folder for personal and secret files: created 0700, and tightened if it exists."""
-    path.mkdir(parents=True, exist_ok=True)
-    if stat.S_IMODE(path.stat().st_mode) != 0o700:
-        path.chmod(0o700)
-    return path
-
-
-def private_file(path: Path) -> Path:
-    """Create (if missing) a file only its owner can read and write."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    os.close(fd)
-    if stat.S_IMODE(path.stat().st_mode) != 0o600:
-        path.chmod(0o600)
-    return path

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from pipeline.private import secret
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -63,11 +65,5 @@ def load_settings(path: Path | None = None, **overrides: Path | None) -> Setting
 
 def pseudonym_key(settings: Settings) -> bytes:
     """The secret behind respondent keys: from the environment, else a key file made once."""
-    if key := os.environ.get(settings.key_env):
-        return key.encode()
     assert settings.key_file is not None
-    if not settings.key_file.exists():
-        settings.key_file.parent.mkdir(parents=True, exist_ok=True)
-        settings.key_file.write_text(os.urandom(32).hex())
-        settings.key_file.chmod(0o600)
-    return settings.key_file.read_text().strip().encode()
+    return secret(settings.key_env, settings.key_file)

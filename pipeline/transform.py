@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+import datetime
+from datetime import timedelta
 
 import polars as pl
 
@@ -161,9 +162,9 @@ class Wave:
     by its last answer, counting only answers within `fieldwork_days` of the median answer date —
     so one mistyped date (2099, 2062) can never rename or move a wave (docs/metode.md)."""
     name: str
-    date: date
-    start: date                 # the fieldwork window: median date -/+ fieldwork_days
-    end: date
+    date: datetime.date
+    start: datetime.date        # the fieldwork window: median date -/+ fieldwork_days
+    end: datetime.date
     outside: pl.Series          # 0-based rows whose date lies outside the window
 
 

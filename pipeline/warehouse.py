@@ -26,6 +26,7 @@ import duckdb
 from filelock import FileLock, Timeout
 
 from pipeline.errors import SammenError
+from pipeline.private import private_dir
 
 MODELS = Path(__file__).parent / "models"
 # layer -> how its models are materialised; the order is the layering.
@@ -49,16 +50,10 @@ def private_path(published: Path) -> Path:
     return published.parent / ".private" / published.name
 
 
-def _private_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    path.chmod(0o700)
-    return path
-
-
 @contextmanager
 def build_lock(target: Path) -> Iterator[None]:
     """One build of a warehouse at a time; the second says so. Then remove dead builds' files."""
-    folder = _private_dir(private_path(target).parent)
+    folder = private_dir(private_path(target).parent)
     lock = FileLock(folder / f"{target.name}.lock", blocking=False)
     try:
         lock.acquire()
@@ -83,13 +78,13 @@ def building(target: Path, duckdb_config: dict[str, str | int] | None = None,
     build spills to disk instead of exhausting the machine's memory. copy_live: start from a copy
     of the live private warehouse (an incremental build), which itself is never opened for writing."""
     private = private_path(target)
-    _private_dir(private.parent)
+    private_dir(private.parent)
     tmp = private.with_name(f".{target.name}.building-{os.getpid()}")
     pub = target.with_name(f".{target.name}.building-{os.getpid()}")
     made = [tmp, tmp.with_name(tmp.name + ".wal"), pub, pub.with_name(pub.name + ".wal")]
     config = {k: str(v) for k, v in (duckdb_config or {}).items()}
     if "temp_directory" in config:
-        _private_dir(Path(config["temp_directory"]))   # spilled rows are respondent data too
+        private_dir(Path(config["temp_directory"]))   # spilled rows are respondent data too
     old_umask = os.umask(0o077)   # every file DuckDB writes for this build: 0600
     try:
         if copy_live:

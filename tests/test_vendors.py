@@ -9,7 +9,7 @@ from conftest import settings_for, small_project
 from pipeline.flow import ValidationFailed, build, demo_data
 from pipeline.read import read_export
 from pipeline.warehouse import private_path
-from test_scoring import CODEBOOK, MAPPING, ORG
+from test_scoring import MAPPING, ORG
 
 SCORES = ("select survey, wave, unit_id, competency, role, source, n, score, sd, ci_low, ci_high "
           "from int_competency_scores order by all")
