@@ -65,7 +65,9 @@ def details_table(frame: pl.DataFrame, caption: str, headers: dict[str, str] | N
 
 
 def download_link(id_: str, label: str) -> html.A:
-    return html.A(label, id=id_, href="#", className="button", download="")
+    """A download button; without an href until its callback has one, so it is no link yet
+    (a click before then would otherwise save the page itself)."""
+    return html.A(label, id=id_, className="button", download="")
 
 
 def href(kind: str, **params: object) -> str:

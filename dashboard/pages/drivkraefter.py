@@ -46,10 +46,10 @@ def data(ctx: Context, access: Access, survey: object, wave: object, outcome: ob
 
 def show(ctx: Context, access: Access, survey: object, wave: object, outcome: object, role: object, area: object) -> tuple:
     if not outcome:
-        return {}, html.P("Målingen har intet udfald at se drivkræfter for.", className="notice"), "#"
+        return {}, html.P("Målingen har intet udfald at se drivkræfter for.", className="notice"), None
     rows = data(ctx, access, survey, wave, outcome, role, area)
     if rows.is_empty():
-        return {}, html.P("For få besvarelser (under 25) til drivkræfter for det valgte.", className="notice"), "#"
+        return {}, html.P("For få besvarelser (under 25) til drivkræfter for det valgte.", className="notice"), None
     first = rows.row(0, named=True)
     where = ctx.unit_name(first["area_unit_id"]) if first["area_unit_id"] else "Kommunen"
     figure = charts.drivers(rows, f"Drivkræfter for {outcome} · {where} · {role} · {wave}")

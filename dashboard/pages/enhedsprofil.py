@@ -68,7 +68,7 @@ def show(ctx: Context, access: Access, survey: object, wave: object, unit: objec
         boxes = [html.P("Enheden er ikke målt i denne måling.", className="notice")]
     return (charts.profile(scores, comps, title), boxes,
             ui.href("excel", page=PAGE, survey=survey, wave=wave, unit=unit),
-            ui.href("lederrapport", survey=survey, wave=wave, unit=unit) if role else "#")
+            ui.href("lederrapport", survey=survey, wave=wave, unit=unit) if role else None)
 
 
 def register(app: dash.Dash, ctx: Context) -> None:
