@@ -68,3 +68,20 @@ def test_hr_sees_the_kommune_a_chef_only_their_area(demo_site, tmp_path) -> None
     mine = str(call(chef, "dk-text.children", inputs).get_json()["response"])   # "kommunen": a chef's own area
     assert "Kommunen" not in mine and ("Center for Skoler" in mine or "For få besvarelser" in mine)
     assert call(chef, "dk-chart.figure", {**inputs, "dk-area": ids["Center for Ældre"]}).status_code == 403
+
+
+def test_each_area_is_its_own_respondents_whatever_order_the_export_has() -> None:
+    rng = np.random.default_rng(5)
+    units = pl.DataFrame({"unit_id": ["K", "C1", "C2", "A1", "A2", "B1", "D"],
+                          "parent_id": [None, "K", "K", "C1", "C1", "C2", "C1"],
+                          "leader_role": ["Direktør", "Chef", "Chef"] + ["Leder af medarbejder"] * 3 + ["Chef"]})
+    unit_ids = pl.Series(rng.choice(["A1", "A2", "B1", "D"], 200).tolist())   # interleaved, not in tree order
+    x = rng.uniform(0, 100, (200, 6))
+    y = x @ rng.uniform(0, 1, 6) + rng.normal(0, 20, 200)
+    respondent = pl.DataFrame({f"{c}|Leder af medarbejder|own": (x[:, i] * 1e9).astype(np.int64)
+                               for i, c in enumerate(COMPETENCIES)})
+    rows = drivers("trivsel", "2026", {"T": ["Q"]}, pl.DataFrame({"Q": y}), respondent, unit_ids, units, COMPETENCIES, 10**9)
+    in_c1 = unit_ids.is_in(["A1", "A2"]).to_numpy()        # C1's area; D is a Chef's unit, another role level
+    c1 = rows.filter(pl.col("area_unit_id") == "C1", pl.col("role") == "Leder af medarbejder")
+    assert c1["n"].unique().to_list() == [int(in_c1.sum())]
+    assert c1["importance"].to_list() == pytest.approx(importance(x[in_c1], y[in_c1], "any")[1].tolist())
