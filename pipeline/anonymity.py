@@ -33,84 +33,121 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 
+import numpy as np
+
 SUBTRACTABLE = {"own", "below", "unit"}    # parts whose pairs lie exactly inside the nodes above
 
 
-def _children(parent: Mapping[Hashable, Hashable | None]) -> dict[Hashable, list[Hashable]]:
-    kids: dict[Hashable, list[Hashable]] = {u: [] for u in parent}
-    for u, p in parent.items():
-        if p is not None and p in kids:
-            kids[p].append(u)
-    return kids
+def settle(parent: np.ndarray, n: np.ndarray, minimum: np.ndarray, subtractable: np.ndarray,
+           hidden: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """The greedy over a forest of nodes 0..N-1 (any number of families at once): returns which
+    nodes it hides (secondary). parent: each node's parent, -1 at a top; n: respondents;
+    minimum: per node; subtractable: bool; hidden: bool, hidden already (primary, forced, not
+    measured); order: every node after every node below it. A node's children are taken in
+    index order.
+
+    First, with nothing more hidden, every node's `covered` is summed up the forest one level at
+    a time, vectorised. The greedy can only act at a node whose remainder is then too small, and
+    only that node and the nodes above it can see the effect; the rest are settled as they
+    stand, so the Python loop visits only those — and decides exactly as visiting all would."""
+    hidden = hidden.copy()
+    shown_up = ~hidden & subtractable
+    depth = _depth(parent)
+    at = np.argsort(-depth, kind="stable")
+    deep = -depth[at]
+    covered = np.zeros(len(parent), dtype=np.int64)
+    for d in range(int(depth.max(initial=0)), 0, -1):    # deepest level first: its covered is complete
+        level = at[np.searchsorted(deep, -d, "left"):np.searchsorted(deep, -d, "right")]
+        np.add.at(covered, parent[level], np.where(shown_up[level], n[level], covered[level]))
+    gap = n - covered
+    dirty = _with_ancestors(~hidden & (gap != 0) & (gap < minimum), parent)
+    if not dirty.any():
+        return np.zeros(len(parent), dtype=bool)
+    kid_at = np.argsort(parent, kind="stable")       # children grouped by parent, in index order
+    first = np.searchsorted(parent[kid_at], np.arange(len(parent)), side="left")
+    last = np.searchsorted(parent[kid_at], np.arange(len(parent)), side="right")
+    kids_of, first, last = kid_at.tolist(), first.tolist(), last.tolist()
+    up, size, least, sub = parent.tolist(), n.tolist(), minimum.tolist(), subtractable.tolist()
+    hid, cov, secondary = hidden.tolist(), covered.tolist(), []
+
+    def kids(u: int) -> list[int]:
+        return kids_of[first[u]:last[u]]
+
+    def nearest_shown(u: int) -> list[int]:   # the shown subtractable nodes below u, none in between
+        out, stack = [], kids(u)
+        while stack:
+            k = stack.pop()
+            if hid[k] or not sub[k]:
+                stack.extend(kids(k))
+            else:
+                out.append(k)
+        return out
+
+    for node in order[dirty[order]].tolist():
+        cov[node] = sum(size[k] if not hid[k] and sub[k] else cov[k] for k in kids(node))
+        while not hid[node]:
+            gap = size[node] - cov[node]
+            if gap == 0 or gap >= least[node]:
+                break
+            fillers = [k for k in nearest_shown(node) if size[k] - cov[k] > 0]
+            victim = min(fillers, key=size.__getitem__) if fillers else node   # first of the smallest
+            hid[victim] = True
+            secondary.append(victim)
+            if victim != node:    # the nodes from it up to `node` now cover its remainder less
+                less, at_ = size[victim] - cov[victim], up[victim]
+                while True:
+                    cov[at_] -= less
+                    if at_ == node:
+                        break
+                    at_ = up[at_]
+    out = np.zeros(len(parent), dtype=bool)
+    out[secondary] = True
+    return out
 
 
-def _post_order(parent: Mapping[Hashable, Hashable | None], kids: dict[Hashable, list[Hashable]]) -> list[Hashable]:
-    """Children before parents, in the order the nodes were given (deterministic for a given input)."""
-    order, stack = [], [(r, False) for r in reversed([u for u, p in parent.items() if p is None or p not in parent])]
-    while stack:
-        unit, done = stack.pop()
-        if done:
-            order.append(unit)
-        else:
-            stack.append((unit, True))
-            stack.extend((k, False) for k in reversed(kids[unit]))
-    return order
+def _depth(parent: np.ndarray) -> np.ndarray:
+    """How many nodes above each node (0 at a top)."""
+    depth, above = np.zeros(len(parent), dtype=np.int64), parent.copy()
+    while (has := above >= 0).any():
+        depth[has] += 1
+        above[has] = parent[above[has]]
+    return depth
 
 
-def nearest_shown(node: Hashable, kids: dict[Hashable, list[Hashable]], hidden: set[Hashable],
-                  subtractable: set[Hashable]) -> list[Hashable]:
-    """The shown subtractable nodes below `node` with no such node in between."""
-    out, stack = [], list(kids[node])
-    while stack:
-        k = stack.pop()
-        if k in hidden or k not in subtractable:
-            stack.extend(kids[k])
-        else:
-            out.append(k)
+def _with_ancestors(mask: np.ndarray, parent: np.ndarray) -> np.ndarray:
+    out, frontier = mask.copy(), np.flatnonzero(mask)
+    while frontier.size:
+        frontier = parent[frontier]
+        frontier = np.unique(frontier[frontier >= 0])
+        frontier = frontier[~out[frontier]]
+        out[frontier] = True
     return out
 
 
 def suppress(parent: Mapping[Hashable, Hashable | None], n: Mapping[Hashable, int], minimum: int,
              measured: set[Hashable] | None = None, subtractable: Iterable[Hashable] | None = None,
-             forced: Iterable[Hashable] = (),
-             order: list[Hashable] | None = None) -> tuple[set[Hashable], set[Hashable]]:
-    """Return (primary, secondary) hidden nodes of one family.
+             forced: Iterable[Hashable] = ()) -> tuple[set[Hashable], set[Hashable]]:
+    """Return (primary, secondary) hidden nodes of one family, named by any hashable ids.
 
     parent: node -> the next node covering it (None at the top); n: respondents behind each
     node's figure; measured: nodes with a figure at all (default: all; one without covers
     nothing and counts as hidden); subtractable: nodes whose pairs lie exactly inside the
-    nodes above them (default: all); forced: nodes already hidden by another rule; order: the
-    nodes, each after every node below it (default: a depth-first walk). A node's decision
-    depends only on the nodes below it, so any such order decides the same.
+    nodes above them (default: all); forced: nodes already hidden by another rule.
     """
+    ids = list(parent)
+    index = {u: i for i, u in enumerate(ids)}
+    up = np.array([index.get(parent[u], -1) if parent[u] is not None else -1 for u in ids], dtype=np.int64)
+    size = np.array([n.get(u, 0) for u in ids], dtype=np.int64)
     measured = set(parent) if measured is None else measured
-    subtractable = set(parent) if subtractable is None else set(subtractable)
-    kids = _children(parent)
-    primary = {u for u in parent if u in measured and n.get(u, 0) < minimum}
-    hidden = primary | (set(parent) - measured) | set(forced)
-    secondary: set[Hashable] = set()
-    # covered[u]: respondents of u's nearest shown subtractable nodes, kept up to date as nodes
-    # are hidden, so a node's remainder is n - covered (one pass over the children, no search)
-    covered: dict[Hashable, int] = {}
+    sub = set(parent) if subtractable is None else set(subtractable)
+    primary = {u for u in ids if u in measured and n.get(u, 0) < minimum}
+    hidden = np.array([u in primary or u not in measured for u in ids]) if ids else np.zeros(0, dtype=bool)
+    hidden[[index[u] for u in forced if u in index]] = True
+    found = settle(up, size, np.full(len(ids), minimum, dtype=np.int64), np.array([u in sub for u in ids], dtype=bool),
+                   hidden, post_order(up))
+    return primary, {ids[i] for i in np.flatnonzero(found)}
 
-    def passed_up(k: Hashable) -> int:   # what k adds to the node above: itself if shown, else what it covers
-        return n.get(k, 0) if k not in hidden and k in subtractable else covered[k]
 
-    for node in order if order is not None else _post_order(parent, kids):
-        covered[node] = sum(passed_up(k) for k in kids[node])
-        while node not in hidden:
-            gap = n.get(node, 0) - covered[node]
-            if gap == 0 or gap >= minimum:
-                break
-            fillers = [k for k in nearest_shown(node, kids, hidden, subtractable) if n.get(k, 0) - covered[k] > 0]
-            victim = min(fillers, key=lambda k: n.get(k, 0)) if fillers else node   # first of the smallest
-            hidden.add(victim)
-            secondary.add(victim)
-            if victim != node:    # the nodes from it up to `node` now cover its remainder less
-                less, up = n.get(victim, 0) - covered[victim], parent[victim]
-                while True:
-                    covered[up] -= less
-                    if up == node:
-                        break
-                    up = parent[up]
-    return primary, secondary
+def post_order(parent: np.ndarray) -> np.ndarray:
+    """Every node after every node below it: deepest first (stable, so deterministic)."""
+    return np.argsort(-_depth(parent), kind="stable")

@@ -17,9 +17,10 @@ Rules, in the order they are applied:
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import polars as pl
 
-from pipeline.anonymity import SUBTRACTABLE, suppress
+from pipeline.anonymity import SUBTRACTABLE, settle
 
 DECISION_SCHEMA = {"figure": pl.String, "survey": pl.String, "wave": pl.String, "unit_id": pl.String,
                    "key": pl.String, "family": pl.String, "part": pl.String, "node": pl.Int64,
@@ -127,43 +128,41 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
     codes = pl.Series(range(NO_TAG + 1, NO_TAG + 1 + len(measures)), dtype=pl.Int64)
     placed, nodes, twins = place(figures.with_columns(     # integer codes: fast to group and join on
         pl.col("own_measure", "below_measure").replace_strict(measures, codes, return_dtype=pl.Int64)))
-    nodes = nest(nodes, units)
-    families = []
-    for (survey, _, _), g in nodes.group_by(["survey", "wave", "family"], maintain_order=True):
-        ids = g["node"].to_list()
-        # children before parents: deeper units first, and within a unit inner parts first
-        order = g.select("node", "unit_depth", "rank", "tag").sort(
-            pl.col("unit_depth"), "rank", "tag", descending=[True, False, False], maintain_order=True)["node"].to_list()
-        families.append((survey, ids, dict(zip(ids, g["parent_node"].to_list())), dict(zip(ids, g["n"].to_list())),
-                         {i for i, part in zip(ids, g["part"].to_list()) if part in SUBTRACTABLE}, order))
-    unit_of = dict(zip(nodes["node"].to_list(), zip(*(nodes[c].to_list() for c in ("survey", "wave", "unit_id")))))
-    pairs = [(a, b) for a, b in twins.iter_rows()] + [(b, a) for a, b in twins.iter_rows()]
+    nodes = nest(nodes, units).with_row_index("at")   # `at`: the node's index in the forest below
+    at = nodes.select("node", pl.col("at").cast(pl.Int64))
+    forest = nodes.join(at.rename({"node": "parent_node", "at": "parent_at"}), on="parent_node", how="left",
+                        maintain_order="left").with_columns(
+        least=pl.col("survey").replace_strict(minimum, return_dtype=pl.Int64),
+        unit=pl.struct("survey", "wave", "unit_id").rank("dense"))
+    parent = forest["parent_at"].fill_null(-1).to_numpy()
+    n = forest["n"].fill_null(0).to_numpy().astype(np.int64)
+    least = forest["least"].to_numpy()
+    subtractable = forest["part"].is_in(list(SUBTRACTABLE)).to_numpy()
+    unit = forest["unit"].to_numpy()
+    # children before parents: deeper units first, and within a unit inner parts first
+    order = forest.select(pl.col("at").cast(pl.Int64), "unit_depth", "rank", "tag").sort(
+        pl.col("unit_depth"), "rank", "tag", descending=[True, False, False], maintain_order=True)["at"].to_numpy()
+    pairs = twins.join(at, on="node").join(at.rename({"node": "node_inside", "at": "at_inside"}), on="node_inside")
+    one, other = pairs["at"].to_numpy(), pairs["at_inside"].to_numpy()
+    one, other = np.concatenate([one, other]), np.concatenate([other, one])
 
-    forced_units: set[tuple] = set()            # (survey, wave, unit) whose figures are hidden together
-    forced_twins: set[int] = set()              # nodes hidden because their twin is
-    settled: dict[int, tuple] = {}              # family -> (forced nodes, its result): redone only when forced changes
+    primary = n < least
+    forced_units = np.zeros(int(unit.max(initial=0)) + 1, dtype=bool)   # units whose figures are hidden together
+    forced_twins = np.zeros(len(n), dtype=bool)                         # nodes hidden because their twin is
     while True:
-        hidden: dict[int, str] = {}             # node -> the first rule that hid it
-        for f, (survey, ids, parents, n, subtractable, order) in enumerate(families):
-            together_here = {i for i in ids if unit_of[i] in forced_units} if forced_units else set()
-            twins_here = {i for i in ids if i in forced_twins} if forced_twins else set()
-            forced = frozenset(together_here | twins_here)
-            if f not in settled or settled[f][0] != forced:
-                settled[f] = (forced, suppress(parents, n, minimum[survey], subtractable=subtractable, forced=forced,
-                                               order=order))
-            primary, secondary = settled[f][1]
-            for rule, found in (("together", together_here), ("primary", primary),
-                                ("complementary", secondary | twins_here)):
-                for i in found:
-                    hidden.setdefault(i, rule)
-        units_hidden = {unit_of[i] for i in hidden} if together else set()
-        twins_hidden = {b for a, b in pairs if a in hidden and b not in hidden}
-        if units_hidden <= forced_units and not twins_hidden:
+        together_here = forced_units[unit]
+        secondary = settle(parent, n, least, subtractable, primary | together_here | forced_twins, order)
+        hidden = primary | together_here | forced_twins | secondary
+        twins_hidden = other[hidden[one] & ~hidden[other]]
+        units_hidden = np.unique(unit[hidden]) if together else np.zeros(0, dtype=np.int64)
+        if forced_units[units_hidden].all() and not twins_hidden.size:
             break
-        forced_units |= units_hidden
-        forced_twins |= twins_hidden
-
-    rules = pl.DataFrame({"node": list(hidden), "node_rule": list(hidden.values())},
+        forced_units[units_hidden] = True
+        forced_twins[twins_hidden] = True
+    rule = np.where(together_here, "together", np.where(primary, "primary", np.where(hidden, "complementary", "")))
+    hidden_at = np.flatnonzero(hidden)
+    node_ids = forest["node"].to_numpy()
+    rules = pl.DataFrame({"node": node_ids[hidden_at], "node_rule": rule[hidden_at]},
                          schema={"node": pl.Int64, "node_rule": pl.String})
     small = pl.col("n") < pl.col("survey").replace_strict(minimum, return_dtype=pl.Int64)
     # node ids as written are numbered within their survey wave, so deciding one wave alone (an
