@@ -79,7 +79,7 @@ def place(figures: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFra
 
 def ancestors(units: pl.DataFrame) -> pl.DataFrame:
     """survey, wave, unit_id, ancestor_id, depth (1 = parent) from each wave's parent links."""
-    links = units.select(pl.col("survey", "wave", "unit_id", "parent_id").cast(pl.String))
+    links = units.select("survey", "wave", "unit_id", "parent_id")
     level = links.filter(pl.col("parent_id").is_not_null()).select(
         "survey", "wave", "unit_id", pl.col("parent_id").alias("ancestor_id"), pl.lit(1).alias("depth"))
     out = []
@@ -99,14 +99,13 @@ def nest(nodes: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
     which order children before parents."""
     family_unit = ["survey", "wave", "family", "unit_id"]
     ranked = nodes.with_columns(rank=pl.col("part").replace_strict(PART_RANK)).sort(*family_unit, "rank", "tag")
-    cover = ranked.filter(pl.col("part") != "own").with_columns(next=pl.col("node").shift(-1).over(family_unit))
+    cover = ranked.filter(pl.col("part") != "own")
+    same_unit = pl.all_horizontal([pl.col(c) == pl.col(c).shift(-1) for c in family_unit])   # sorted: next row
+    cover = cover.with_columns(next=pl.when(same_unit).then(pl.col("node").shift(-1)))
     innermost = cover.group_by(family_unit).agg(pl.col("node").first().alias("innermost"))
     whole = ranked.filter(pl.col("part") == "unit").select(*family_unit, pl.col("node").alias("whole"))
     mixed = ranked.filter(pl.col("part") == "mixed").select(*family_unit, "tag", pl.col("node").alias("mixed"))
-    up = (nodes.select(family_unit).unique()
-          .join(ancestors(units), on=["survey", "wave", "unit_id"])
-          .join(innermost.rename({"unit_id": "ancestor_id"}), on=["survey", "wave", "family", "ancestor_id"])
-          .group_by(family_unit).agg(pl.col("innermost").sort_by("depth").first().alias("up")))
+    up = nearest_above(nodes.select(family_unit).unique(), units, innermost)
     depth = ancestors(units).group_by("survey", "wave", "unit_id").agg(pl.len().alias("unit_depth"))
     # order kept: the greedy visits nodes in this order, so a rebuild decides the same way
     return (ranked.join(cover.select("node", "next"), on="node", how="left", maintain_order="left")
@@ -119,6 +118,25 @@ def nest(nodes: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
             .select("node", *NODE_KEYS, "n", "parent_node", pl.col("unit_depth").fill_null(0), "rank"))
 
 
+def nearest_above(keys: pl.DataFrame, units: pl.DataFrame, innermost: pl.DataFrame) -> pl.DataFrame:
+    """For each (survey, wave, family, unit_id) of `keys`, `up`: the innermost covering node of
+    the nearest unit above that has one in the family. One step up the tree per join, and only
+    for those not yet found (most find their parent unit's), never every ancestor at once."""
+    at = ["survey", "wave", "family", "at"]
+    links = units.select("survey", "wave", pl.col("unit_id").alias("at"), "parent_id")
+    todo = keys.with_columns(at="unit_id")
+    found = []
+    for _ in range(100):                                # organisation.py rejects cycles; 100 levels is a guard
+        todo = (todo.join(links, on=["survey", "wave", "at"]).drop("at").rename({"parent_id": "at"})
+                .filter(pl.col("at").is_not_null())
+                .join(innermost.rename({"unit_id": "at"}), on=at, how="left"))
+        found.append(todo.filter(pl.col("innermost").is_not_null()).select(*keys.columns, up="innermost"))
+        todo = todo.filter(pl.col("innermost").is_null()).drop("innermost")
+        if not todo.height:
+            break
+    return pl.concat(found)
+
+
 def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
            together: bool = False) -> pl.DataFrame:
     """Decide every figure. figures: figure, survey, wave, unit_id, key, n, n_own, own_measure,
@@ -126,13 +144,21 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
     Returns one row per figure, in the order given."""
     measures = pl.concat([figures["own_measure"], figures["below_measure"]]).unique().sort()
     codes = pl.Series(range(NO_TAG + 1, NO_TAG + 1 + len(measures)), dtype=pl.Int64)
-    placed, nodes, twins = place(figures.with_columns(     # integer codes: fast to group and join on
-        pl.col("own_measure", "below_measure").replace_strict(measures, codes, return_dtype=pl.Int64)))
+    # survey, wave and unit as integer codes in the order of their texts: fast to sort, group and
+    # join on, and nodes are ordered (which decides ties) as by the texts themselves
+    keys = {"survey": _code(figures["survey"], units["survey"]), "wave": _code(figures["wave"], units["wave"]),
+            "unit_id": _code(figures["unit_id"], units["unit_id"], units["parent_id"])}
+    placed, nodes, twins = place(figures.with_columns(
+        pl.col("own_measure", "below_measure").replace_strict(measures, codes, return_dtype=pl.Int64),
+        *[pl.col(c).alias(f"{c}_text") for c in keys], *[pl.col(c).cast(pl.String).replace_strict(**m) for c, m in keys.items()]))
+    units = units.with_columns(*[pl.col(c).cast(pl.String).replace_strict(**m) for c, m in keys.items()],
+                               pl.col("parent_id").cast(pl.String).replace_strict(**keys["unit_id"], default=None))
+    least_of = {code: minimum[text] for text, code in zip(keys["survey"]["old"], keys["survey"]["new"])}
     nodes = nest(nodes, units).with_row_index("at")   # `at`: the node's index in the forest below
     at = nodes.select("node", pl.col("at").cast(pl.Int64))
     forest = nodes.join(at.rename({"node": "parent_node", "at": "parent_at"}), on="parent_node", how="left",
                         maintain_order="left").with_columns(
-        least=pl.col("survey").replace_strict(minimum, return_dtype=pl.Int64),
+        least=pl.col("survey").replace_strict(least_of, return_dtype=pl.Int64),
         unit=pl.struct("survey", "wave", "unit_id").rank("dense"))
     parent = forest["parent_at"].fill_null(-1).to_numpy()
     n = forest["n"].fill_null(0).to_numpy().astype(np.int64)
@@ -164,7 +190,7 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
     node_ids = forest["node"].to_numpy()
     rules = pl.DataFrame({"node": node_ids[hidden_at], "node_rule": rule[hidden_at]},
                          schema={"node": pl.Int64, "node_rule": pl.String})
-    small = pl.col("n") < pl.col("survey").replace_strict(minimum, return_dtype=pl.Int64)
+    small = pl.col("n") < pl.col("survey").replace_strict(least_of, return_dtype=pl.Int64)
     # node ids as written are numbered within their survey wave, so deciding one wave alone (an
     # incremental build) writes the same ids as deciding all waves together
     local = nodes.select("node", pl.col("node").rank("dense").over("survey", "wave").cast(pl.Int64).alias("local") - 1)
@@ -179,9 +205,15 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
                           .then(pl.col("tag").replace_strict(codes, measures, default=None)))
             .with_columns(rule=pl.when(pl.col("node").is_null() | small).then(pl.lit("primary"))
                           .otherwise(pl.col("node_rule")))
-            .select("figure", "survey", "wave", "unit_id", "key", "family", "part", "node", "parent_node",
+            .select("figure", *[pl.col(f"{c}_text").alias(c) for c in keys], "key", "family", "part", "node", "parent_node",
                     shown=pl.col("rule").is_null(), rule="rule", own_family="own_family")
             .cast(DECISION_SCHEMA))
+
+
+def _code(*columns: pl.Series) -> dict:
+    """replace_strict's arguments that turn each distinct text into its rank in sorted order."""
+    texts = pl.concat([c.cast(pl.String) for c in columns]).drop_nulls().unique().sort()
+    return {"old": texts, "new": pl.Series(range(len(texts)), dtype=pl.Int64), "return_dtype": pl.Int64}
 
 
 def decide_lineage(stitched: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFrame:
