@@ -321,7 +321,7 @@ def _build(settings: Settings, step: Step, plan: BuildPlan, key: bytes) -> Build
         done("load")
         waves = sorted(new_waves) if plan.incremental else None
         step("Bygger dimensioner, fakta og alle tal (DuckDB)")
-        score.figures(con)
+        score.figures(con, waves)
         done("figures")
         step("Afgør, hvilke tal der må vises (anonymitet)")
         disclosure.run(con, settings.hide_unit_together, waves)

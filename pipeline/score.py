@@ -27,16 +27,17 @@ class AnonymityBreach(SammenError):
     """The audit found a published figure that reveals a small group: nothing is published."""
 
 
-def figures(con: duckdb.DuckDBPyConnection) -> None:
-    """The staging views, dimensions, facts and every private figure (models/intermediate)."""
-    run_models(con, ["staging", "core", "intermediate"])
+def figures(con: duckdb.DuckDBPyConnection, waves: list[tuple[str, str]] | None = None) -> dict[str, str]:
+    """The staging views, dimensions, facts and every private figure (models/intermediate); in
+    an incremental build (`waves`: the new ones) wave-local models add only those waves' rows."""
+    return run_models(con, ["staging", "core", "intermediate"], waves)
 
 
 def publish(con: duckdb.DuckDBPyConnection, waves: list[tuple[str, str]] | None = None) -> dict:
     """After the suppression stage (pipeline/disclosure.py): the published marts and views, and
     their audit (of the given survey waves, or all). Returns the figures hidden per kind and
     rule, and the audit's result; raises AnonymityBreach if the audit finds anything."""
-    run_models(con, ["marts", "views"])
+    run_models(con, ["marts", "views"], waves)
     result = disclosure.audit(con, waves)
     if result["small_groups"] or result["hidden_with_figures"]:
         raise AnonymityBreach(

@@ -32,6 +32,7 @@ MODELS = Path(__file__).parent / "models"
 # layer -> how its models are materialised; the order is the layering.
 LAYERS = {"staging": "view", "core": "table", "intermediate": "table", "marts": "table", "views": "view"}
 _MATERIALIZED = re.compile(r"--\s*materialized:\s*(view|table)")
+_INCREMENTAL = re.compile(r"--\s*incremental:\s*survey,\s*wave\b")
 
 
 # what the published warehouse holds besides the marts: published views and the dimensions
@@ -122,19 +123,32 @@ def model_files(layers: list[str]) -> dict[str, Path]:
     return {p.stem: p for layer in layers for p in sorted((MODELS / layer).glob("*.sql"))}
 
 
-def run_models(con: duckdb.DuckDBPyConnection, layers: list[str]) -> list[str]:
-    """Create the models of the given layers, each after the models it reads."""
+def run_models(con: duckdb.DuckDBPyConnection, layers: list[str],
+               waves: list[tuple[str, str]] | None = None) -> dict[str, str]:
+    """Create the models of the given layers, each after the models it reads. waves: an
+    incremental build's new survey waves; a table model marked `-- incremental: survey, wave`
+    (its rows of a survey wave depend only on that wave's inputs and the configuration) then
+    replaces only those waves' rows, so the waves already built are not computed again.
+    Returns how each model was made: 'view', 'table', or 'rows of the new waves'."""
     wanted = model_files(layers)
     graph = {}
     for name, path in wanted.items():
         sql = re.sub(r"--[^\n]*", "", path.read_text(encoding="utf-8"))
         graph[name] = {dep for dep in re.findall(r"\b([a-z_][a-z0-9_]*)\b", sql) if dep in wanted and dep != name}
-    done = []
+    existing = {n for (n,) in con.execute("select table_name from information_schema.tables").fetchall()}
+    done = {}
     for name in TopologicalSorter(graph).static_order():
         path = wanted[name]
         sql = path.read_text(encoding="utf-8").strip().rstrip(";")
         match = _MATERIALIZED.search(sql)
         kind = match.group(1) if match else LAYERS[path.parent.name]
-        con.execute(f"CREATE OR REPLACE {kind.upper()} {name} AS\n{sql}")
-        done.append(name)
+        if waves and kind == "table" and _INCREMENTAL.search(sql) and name in existing:
+            where = " or ".join(["(survey = ? and wave = ?)"] * len(waves))
+            params = [value for wave in waves for value in wave]
+            con.execute(f"DELETE FROM {name} WHERE {where}", params)
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM (\n{sql}\n) WHERE {where}", params)
+            done[name] = "rows of the new waves"
+        else:
+            con.execute(f"CREATE OR REPLACE {kind.upper()} {name} AS\n{sql}")
+            done[name] = kind
     return done

@@ -93,3 +93,24 @@ def test_a_new_file_for_an_earlier_wave_builds_anew(demo_raw: Path, tmp_path: Pa
     assert plan_build(settings, KEY.encode()).incremental      # by the files alone it could be
     result = build(settings)
     assert not result.incremental and "ligger før" in result.reason
+
+
+def test_an_incremental_build_leaves_the_built_waves_rows_of_wave_local_models_alone(demo_raw: Path, tmp_path: Path) -> None:
+    settings = _project(tmp_path / "p", demo_raw, leave_out=NEW)
+    build(settings)
+    # mark one built row of each wave-local model: a model that computed its old waves again would lose the mark
+    marked = {"int_item_means": "mean", "mart_item_means": "mean", "int_response_counts": "headcount",
+              "mart_response_rates": "headcount", "mart_benchmarks": "score"}
+    con = duckdb.connect(str(private_path(settings.warehouse)))
+    for table, column in marked.items():
+        con.execute(f"update {table} set {column} = -7 where survey = 'trivsel' and wave = '2025'")
+    con.close()
+    shutil.copy(demo_raw / NEW, settings.raw / NEW)
+    assert build(settings).incremental
+    con = duckdb.connect(str(private_path(settings.warehouse)), read_only=True)
+    for table, column in marked.items():
+        old = con.execute(f"select min({column}), max({column}) from {table} where survey = 'trivsel' and wave = '2025'").fetchone()
+        new = con.execute(f"select count(*), min({column}) from {table} where survey = 'trivsel' and wave = '2026'").fetchone()
+        assert old == (-7, -7), table
+        assert new[0] > 0 and new[1] != -7, table
+    con.close()

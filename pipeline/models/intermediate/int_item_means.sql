@@ -1,3 +1,4 @@
+-- incremental: survey, wave   (a wave's rows depend only on that wave's inputs)
 -- The mean 0-100 score of each item a unit's score is built on, in full (nothing hidden: the
 -- suppression stage decides what mart_item_means shows). An area item counts everyone at or
 -- below the unit, a direct item the unit's own respondents; a row where anyone answered.

@@ -1,3 +1,4 @@
+-- incremental: survey, wave   (a wave's rows depend only on that wave's inputs)
 -- Respondents per unit and wave (at or below the unit) beside the headcount at or below it on
 -- the wave's date (each unit's latest count on or before that date), in full: the suppression
 -- stage decides what mart_response_rates shows. No rate where a unit below lacks a headcount.

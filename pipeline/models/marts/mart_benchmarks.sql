@@ -1,3 +1,4 @@
+-- incremental: survey, wave   (a wave's rows depend only on that wave's inputs)
 -- Comparison levels for a unit: the mean of the shown (not suppressed) unit scores at the
 -- same role level within an area (any unit above) and in the whole kommune. Only shown
 -- scores go in, so a benchmark reveals nothing about a suppressed unit.

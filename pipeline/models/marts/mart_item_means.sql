@@ -1,3 +1,4 @@
+-- incremental: survey, wave   (a wave's rows depend only on that wave's inputs)
 -- Published item means: the items behind a unit's competency scores, with the mean 0-100
 -- score and the number of answers, blanked where the suppression stage hid them.
 select

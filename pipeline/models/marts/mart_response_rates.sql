@@ -1,3 +1,4 @@
+-- incremental: survey, wave   (a wave's rows depend only on that wave's inputs)
 -- Published response rate per unit and wave: respondents at or below the unit over the
 -- headcount at or below it. The respondent count is a figure about a group: where the
 -- suppression stage hid it, so is the rate (the headcount would give it back).
