@@ -99,7 +99,7 @@ def test_an_incremental_build_leaves_the_built_waves_rows_of_wave_local_models_a
     settings = _project(tmp_path / "p", demo_raw, leave_out=NEW)
     build(settings)
     # mark one built row of each wave-local model: a model that computed its old waves again would lose the mark
-    marked = {"int_item_means": "mean", "mart_item_means": "mean", "int_response_counts": "headcount",
+    marked = {"int_competency_sums": "sum_score", "int_item_means": "mean", "mart_item_means": "mean", "int_response_counts": "headcount",
               "mart_response_rates": "headcount", "mart_benchmarks": "score"}
     con = duckdb.connect(str(private_path(settings.warehouse)))
     for table, column in marked.items():

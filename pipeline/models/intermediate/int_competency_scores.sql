@@ -6,17 +6,11 @@
 --   "not measured" (no row);
 -- - 'predecessors': for a unit that replaced others (dim_unit_lineage), each wave before it
 --   existed, over the union of its predecessors' respondents at its own role.
--- Sums per unit first (fct_unit_competency_sums), then up the tree: never one row per respondent
--- per ancestor. Mean, SD and the 95 % t-interval are computed here once, from exact integer sums
--- (a rebuild gives the same bits).
+-- The exact integer sums per cell come from int_competency_sums (wave by wave). Mean, SD and
+-- the 95 % t-interval are computed here once, from those sums (a rebuild gives the same bits).
 with own_cells as (
-    select distinct
-        u.survey, u.wave, u.wave_date, u.unit_id, m.competency, u.leader_role as role
-    from dim_unit_wave as u
-    join dim_item_mapping as m
-        on m.survey = u.survey and m.role = u.leader_role
-    join dim_wave_item as asked
-        on asked.survey = m.survey and asked.wave = u.wave and asked.item_code = m.item_code
+    select survey, wave, wave_date, unit_id, competency, role
+    from int_competency_sums
 ),
 successors as (   -- a unit with predecessors: its role per competency and its first measured wave
     select survey, unit_id, competency, role, min(wave_date) as first_date
@@ -38,21 +32,10 @@ cells as (
     union all
     select *, 'predecessors' as source from stitched_cells
 ),
-own_groups as (   -- sums add: the unit's own respondents (part 'own') and those of every unit below ('below')
-    select
-        c.survey, c.wave, c.unit_id, c.competency, c.role,
-        sum(s.n)                                 as n,
-        coalesce(sum(s.n) filter (where t.depth = 0), 0) as n_own,
-        sum(s.sum_score)                         as sum_score,
-        sum(s.sum_squares)                       as sum_squares
-    from own_cells as c
-    join dim_unit_tree as t
-        on t.survey = c.survey and t.wave = c.wave and t.ancestor_id = c.unit_id
-    join fct_unit_competency_sums as s
-        on s.survey = t.survey and s.wave = t.wave and s.unit_id = t.unit_id
-       and s.competency = c.competency and s.role = c.role
-       and s.part = case when t.depth = 0 then 'own' else 'below' end
-    group by all
+own_groups as (
+    select survey, wave, unit_id, competency, role, n, n_own, sum_score, sum_squares
+    from int_competency_sums
+    where n is not null
 ),
 group_sums as (
     select survey, wave, unit_id, competency, 'own' as source, n, n_own, sum_score, sum_squares
