@@ -50,7 +50,6 @@ def settle(parent: np.ndarray, n: np.ndarray, minimum: np.ndarray, subtractable:
     a time, vectorised. The greedy can only act at a node whose remainder is then too small, and
     only that node and the nodes above it can see the effect; the rest are settled as they
     stand, so the Python loop visits only those — and decides exactly as visiting all would."""
-    hidden = hidden.copy()
     shown_up = ~hidden & subtractable
     depth = _depth(parent)
     at = np.argsort(-depth, kind="stable")
