@@ -1,19 +1,21 @@
 """Time a whole build against its read floor, step by step, on a demo municipality of N employees.
 
-    ./run bench-build [--employees N] [--seed S] [--data DIR] [--incremental] [--keep FILE]
+    ./run bench-build [--employees N] [--seed S] [--data DIR] [--incremental] [--keep FILE] [--runs N]
 
 Generates the demo exports once per (N, seed) under data/bench/ (reused on later runs), then,
 in one process and one run: reads every export once with polars (the read floor), and builds
 the warehouse into a temporary folder, printing per step the wall time and the peak resident
 memory (sampled every 20 ms), the whole build's time and peak, and its ratio to the read floor.
 --incremental: first builds every export but the newest, then times adding that one (an
-incremental build) against the newest export's own read floor.
+incremental build) against the newest export's own read floor. --runs N: N builds, each from
+scratch and each after its own read floor; the medians are printed (a shared machine is noisy).
 """
 from __future__ import annotations
 
 import argparse
 import re
 import shutil
+import statistics
 import sys
 import tempfile
 import threading
@@ -90,12 +92,18 @@ def timed_build(run: Settings, memory: PeakMemory) -> tuple[BuildResult, float, 
     return result, total, [p for _, p in steps[1:]] + [memory.take()]
 
 
-def report(result: BuildResult, total: float, peaks: list[int], floor: float) -> None:
-    print(f"{'step':12s} {'wall s':>8s} {'peak GiB':>9s}")
-    for (name, seconds), peak in zip(result.timings.items(), peaks):
-        print(f"{name:12s} {seconds:8.1f} {peak / 2**30:9.2f}")
-    print(f"{'build':12s} {total:8.1f} {max(peaks) / 2**30:9.2f}   = {total / floor:.1f}x the read floor"
-          f"{'  (incremental: ' + result.reason + ')' if result.incremental else ''}")
+def report(timings: list[dict[str, float]], totals: list[float], peaks: list[list[int]], floors: list[float],
+           result: BuildResult) -> None:
+    """Per step the median wall time over the runs and the highest peak; the whole build's median
+    against the read floor's median, both measured in this one run."""
+    runs = len(totals)
+    print(f"{'step':12s} {'wall s':>8s} {'peak GiB':>9s}" + ("   (median of %d builds)" % runs if runs > 1 else ""))
+    for i, name in enumerate(timings[0]):
+        print(f"{name:12s} {statistics.median(t[name] for t in timings):8.1f} {max(p[i] for p in peaks) / 2**30:9.2f}")
+    total, floor = statistics.median(totals), statistics.median(floors)
+    spread = f"; builds {min(totals):.1f}-{max(totals):.1f} s" if runs > 1 else ""
+    print(f"{'build':12s} {total:8.1f} {max(max(p) for p in peaks) / 2**30:9.2f}   = {total / floor:.1f}x the read floor"
+          f"{spread}{'  (incremental: ' + result.reason + ')' if result.incremental else ''}")
 
 
 def main() -> int:
@@ -106,6 +114,7 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, default=None, help="keep the built warehouse as this file (for ./run bench)")
     parser.add_argument("--incremental", action="store_true",
                         help="build all but the newest export, then time adding it against its own read floor")
+    parser.add_argument("--runs", type=int, default=1, help="builds to take the median of (each from scratch)")
     args = parser.parse_args()
     settings = load_settings()
     raw = args.data or settings.root / "data" / "bench" / f"{args.employees}-{args.seed}"
@@ -115,29 +124,37 @@ def main() -> int:
         print(f"demo data for {args.employees:,} employees written to {raw} in {time.perf_counter() - started:.0f} s")
     files = list_exports(raw)
     size = sum(p.stat().st_size for p in files)
-    with PeakMemory() as memory, tempfile.TemporaryDirectory(dir=raw.parent) as tmp:
-        run = replace(settings, raw=Path(tmp) / "raw", warehouse=Path(tmp) / "bench.duckdb", key_file=Path(tmp) / "key",
-                      duckdb={**settings.duckdb, "temp_directory": str(Path(tmp) / "spill")})
-        run.raw.mkdir()
-        newest = newest_export(raw) if args.incremental else None
-        for path in raw.iterdir():
-            if path != newest:
-                (run.raw / path.name).symlink_to(path.resolve())
-        if newest:
-            print(f"building every export but {newest.name} first ...", flush=True)
-            build(run)
-            (run.raw / newest.name).symlink_to(newest.resolve())
-        floor = read_floor(run.raw, only=newest)
-        floor_peak = memory.take()
-        print(f"read floor {floor:.1f} s", flush=True)
-        result, total, peaks = timed_build(run, memory)
-        if args.keep:
-            args.keep.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(run.warehouse, args.keep)
+    newest = newest_export(raw) if args.incremental else None
+    floors, floor_peaks, timings, totals, peaks = [], [], [], [], []
+    with PeakMemory() as memory:
+        for i in range(args.runs):
+            with tempfile.TemporaryDirectory(dir=raw.parent) as tmp:
+                run = replace(settings, raw=Path(tmp) / "raw", warehouse=Path(tmp) / "bench.duckdb",
+                              key_file=Path(tmp) / "key", duckdb={**settings.duckdb, "temp_directory": str(Path(tmp) / "spill")})
+                run.raw.mkdir()
+                for path in raw.iterdir():
+                    if path != newest:
+                        (run.raw / path.name).symlink_to(path.resolve())
+                if newest:
+                    print(f"building every export but {newest.name} first ...", flush=True)
+                    build(run)
+                    (run.raw / newest.name).symlink_to(newest.resolve())
+                memory.take()
+                floors.append(read_floor(run.raw, only=newest))
+                floor_peaks.append(memory.take())
+                print(f"build {i + 1} of {args.runs}: read floor {floors[-1]:.1f} s", flush=True)
+                result, total, peak = timed_build(run, memory)
+                timings.append(result.timings)
+                totals.append(total)
+                peaks.append(peak)
+                if args.keep and i == args.runs - 1:
+                    args.keep.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.move(run.warehouse, args.keep)
     what = f"adding {newest.name} ({newest.stat().st_size / 2**20:.0f} MiB)" if newest else \
         f"{len(files)} exports, {size / 2**20:.0f} MiB"
-    print(f"{what}; read floor (polars, every export read once): {floor:.2f} s, peak {floor_peak / 2**30:.2f} GiB")
-    report(result, total, peaks, floor)
+    print(f"{what}; read floor (polars, every export read once): {statistics.median(floors):.2f} s"
+          f"{' (median)' if args.runs > 1 else ''}, peak {max(floor_peaks) / 2**30:.2f} GiB")
+    report(timings, totals, peaks, floors, result)
     return 0
 
 
