@@ -35,6 +35,8 @@ def main() -> int:
     top = con.execute("select unit_id from mart_units where parent_id is null").fetchall()[0][0]
     centre = con.execute("select unit_id from mart_units where level = 'center' and is_current limit 1").fetchall()[0][0]
     wave = con.execute("select max(wave) from dim_wave where survey = 'trivsel'").fetchall()[0][0]
+    outcome, role = con.execute("select outcome, role from mart_drivers where survey = 'trivsel' and wave = ? "
+                                "and area_unit_id is null order by n desc limit 1", [wave]).fetchone()
     con.close()
     with tempfile.TemporaryDirectory() as tmp:
         UserStore(Path(tmp) / "users.json").add("bench", "hr", None, "bench-password")
@@ -48,6 +50,9 @@ def main() -> int:
             "Rolleniveau (all units)": ("rl-spread.figure", {"rl-survey": "trivsel", "rl-wave": wave,
                                                              "rl-role": "Leder af medarbejder", "rl-unit": centre}),
             "Kortlægning": ("kl-matrix.figure", {"kl-trigger": 1}),
+            "Handleplaner (center)": ("hp-plan.children", {"hp-survey": "trivsel", "hp-wave": wave, "hp-unit": centre}),
+            "Drivkræfter (kommune)": ("dk-chart.figure", {"dk-survey": "trivsel", "dk-wave": wave, "dk-outcome": outcome,
+                                                           "dk-role": role, "dk-area": "kommunen"}),
         }
         print(f"warehouse: {args.warehouse}  repeats: {args.repeat}")
         slowest = ("", 0.0)
