@@ -27,7 +27,9 @@ import polars as pl
 
 from pipeline.config import Settings, load_settings
 from pipeline.flow import BuildResult, build, demo_data
+from pipeline.private import private_dir
 from pipeline.read import list_exports, read_export
+from pipeline.warehouse import private_path
 
 
 class PeakMemory:
@@ -113,7 +115,7 @@ def main() -> int:
     parser.add_argument("--employees", type=int, default=4000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--data", type=Path, default=None, help="exports to build (default: generated demo data)")
-    parser.add_argument("--keep", type=Path, default=None, help="keep the built warehouse as this file (for ./run bench)")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the built warehouse as this file, and its private one beside it (for ./run bench)")
     parser.add_argument("--incremental", action="store_true",
                         help="build all but the newest export, then time adding it against its own read floor")
     parser.add_argument("--runs", type=int, default=1, help="builds to take the median of (each from scratch)")
@@ -149,8 +151,9 @@ def main() -> int:
                 timings.append(result.timings)
                 totals.append(total)
                 peaks.append(peak)
-                if args.keep and i == args.runs - 1:
-                    args.keep.parent.mkdir(parents=True, exist_ok=True)
+                if args.keep and i == args.runs - 1:   # both files: the published one and its private one
+                    private_dir(private_path(args.keep).parent)
+                    shutil.move(private_path(run.warehouse), private_path(args.keep))
                     shutil.move(run.warehouse, args.keep)
     what = f"adding {newest.name} ({newest.stat().st_size / 2**20:.0f} MiB)" if newest else \
         f"{len(files)} exports, {size / 2**20:.0f} MiB"
