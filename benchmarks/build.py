@@ -115,11 +115,14 @@ def main() -> int:
     parser.add_argument("--employees", type=int, default=4000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--data", type=Path, default=None, help="exports to build (default: generated demo data)")
-    parser.add_argument("--keep", type=Path, default=None, help="keep the built warehouse as this file, and its private one beside it (for ./run bench)")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="keep the built warehouse as this file, and its private one beside it (for ./run bench)")
     parser.add_argument("--incremental", action="store_true",
                         help="build all but the newest export, then time adding it against its own read floor")
     parser.add_argument("--runs", type=int, default=1, help="builds to take the median of (each from scratch)")
     args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
     settings = load_settings()
     raw = args.data or settings.root / "data" / "bench" / f"{args.employees}-{args.seed}"
     if not list(raw.glob("*.csv")):
