@@ -56,11 +56,10 @@ def _shares(sums: np.ndarray, total: np.ndarray, k: int) -> np.ndarray:
     return relative_weights(_corr(mean[..., :k], mean[..., k:].reshape(*mean.shape[:-1], k, k)))
 
 
-def importance(x: np.ndarray, y: np.ndarray, seed: str,
-               weights: np.ndarray | None = None) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+def importance(x: np.ndarray, y: np.ndarray, seed: str) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
     """(R², share of R² per predictor, 2.5 % and 97.5 % bootstrap bounds of each share) for one group."""
     data = np.column_stack([x, y])
-    return group_importance(data, [(0, len(data))], poisson_weights(seed, len(data)) if weights is None else weights)[0]
+    return group_importance(data, [(0, len(data))], poisson_weights(seed, len(data)))[0]
 
 
 def group_importance(data: np.ndarray, groups: list[tuple[int, int]],
@@ -75,9 +74,10 @@ def group_importance(data: np.ndarray, groups: list[tuple[int, int]],
     point_sums = np.stack([m[a:b].sum(axis=0) for a, b in groups])
     boot_sums = np.stack([weights[:, a:b] @ m[a:b] for a, b in groups])
     sizes = np.array([float(b - a) for a, b in groups])
+    resampled = np.stack([weights[:, a:b].sum(axis=1) for a, b in groups])    # each resample's size
     with np.errstate(invalid="ignore", divide="ignore"):
         point = _shares(point_sums, sizes, k)                                  # (groups, k - 1)
-        boot = _shares(boot_sums, weights_sums(weights, groups), k)           # (groups, resamples, k - 1)
+        boot = _shares(boot_sums, resampled, k)                               # (groups, resamples, k - 1)
         boot = boot / boot.sum(axis=-1, keepdims=True)
     out = []
     for g, (a, b) in enumerate(groups):
@@ -89,10 +89,6 @@ def group_importance(data: np.ndarray, groups: list[tuple[int, int]],
         low, high = np.percentile(boot[g], [2.5, 97.5], axis=0)
         out.append((r2, point[g] / r2, low, high))
     return out
-
-
-def weights_sums(weights: np.ndarray, groups: list[tuple[int, int]]) -> np.ndarray:
-    return np.stack([weights[:, a:b].sum(axis=1) for a, b in groups])
 
 
 # Poisson(1) by its inverse distribution function at 1/65,536 steps: six times faster to draw

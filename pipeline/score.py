@@ -27,10 +27,10 @@ class AnonymityBreach(SammenError):
     """The audit found a published figure that reveals a small group: nothing is published."""
 
 
-def figures(con: duckdb.DuckDBPyConnection, waves: list[tuple[str, str]] | None = None) -> dict[str, str]:
+def figures(con: duckdb.DuckDBPyConnection, waves: list[tuple[str, str]] | None = None) -> None:
     """The staging views, dimensions, facts and every private figure (models/intermediate); in
     an incremental build (`waves`: the new ones) wave-local models add only those waves' rows."""
-    return run_models(con, ["staging", "core", "intermediate"], waves)
+    run_models(con, ["staging", "core", "intermediate"], waves)
 
 
 def publish(con: duckdb.DuckDBPyConnection, waves: list[tuple[str, str]] | None = None) -> dict:
