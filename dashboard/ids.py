@@ -26,6 +26,7 @@ KL_TRIGGER, KL_CONTENT, KL_MATRIX, KL_EXCEL = "kl-trigger", "kl-content", "kl-ma
 HP_SURVEY, HP_WAVE, HP_UNIT = "hp-survey", "hp-wave", "hp-unit"
 HP_PLAN, HP_SAVE, HP_STATUS, HP_OVERVIEW, HP_EXCEL = "hp-plan", "hp-save", "hp-status", "hp-overview", "hp-excel"
 HP_COMMENT_TEXT, HP_COMMENT, HP_COMMENTS = "hp-comment-text", "hp-comment", "hp-comments"
+HP_HISTORY = "hp-history"
 HP_SLOTS = (1, 2, 3)
 HP_FIELDS = ("competency", "behaviours", "actions", "owner", "deadline", "status")
 

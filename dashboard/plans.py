@@ -57,6 +57,33 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+FIELD_NAMES = {"competency": "kompetence", "status": "status", "deadline": "frist", "owner": "ansvarlig"}
+
+
+def describe(before: list[dict], after: list[dict]) -> list[str]:
+    """What one save changed, in Danish, focus point by focus point (the logged snapshots)."""
+    lines = []
+    for i in range(1, max(len(before), len(after)) + 1):
+        old = before[i - 1] if i <= len(before) else None
+        new = after[i - 1] if i <= len(after) else None
+        if old is None:
+            lines.append(f"Fokuspunkt {i} tilføjet: {new['competency']}")
+        elif new is None:
+            lines.append(f"Fokuspunkt {i} fjernet: {old['competency']}")
+        else:
+            lines += [f"Fokuspunkt {i}: {name} {old[key] or 'ingen'} → {new[key] or 'ingen'}"
+                      for key, name in FIELD_NAMES.items() if old[key] != new[key]]
+            if old["behaviours"] != new["behaviours"]:
+                lines.append(f"Fokuspunkt {i}: valgt adfærd {_positions(old)} → {_positions(new)}")
+            if old["actions"] != new["actions"]:
+                lines.append(f"Fokuspunkt {i}: handlingerne ændret")
+    return lines or ["Gemt uden ændringer"]
+
+
+def _positions(point: dict) -> str:
+    return ", ".join(map(str, point["behaviours"])) or "ingen"
+
+
 class PlanStore:
     def __init__(self, path: Path) -> None:
         self.path = private_file(path)
@@ -104,10 +131,17 @@ class PlanStore:
             return db.execute("select author, at, text from comments where survey = ? and wave = ? and unit_id = ? "
                               "order by at", [survey, wave, unit]).fetchall()
 
-    def changes(self, survey: str, wave: str, unit: str) -> list[tuple[str, str]]:
+    def changes(self, survey: str, wave: str, unit: str) -> list[tuple[str, str, list[str]]]:
+        """Each save of the plan, oldest first: who, when, and what it changed (`describe`)."""
         with self._db() as db:
-            return db.execute("select who, at from changes where survey = ? and wave = ? and unit_id = ? order by at",
-                              [survey, wave, unit]).fetchall()
+            rows = db.execute("select who, at, what from changes where survey = ? and wave = ? and unit_id = ? "
+                              "order by at, rowid", [survey, wave, unit]).fetchall()
+        out, before = [], []
+        for who, at, what in rows:
+            after = json.loads(what)
+            out.append((who, at, describe(before, after)))
+            before = after
+        return out
 
     def all_points(self, survey: str | None = None, wave: str | None = None,
                    unit: str | None = None) -> list[dict]:

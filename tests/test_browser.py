@@ -212,6 +212,9 @@ def test_a_chef_writes_a_handleplan_rebuilds_and_sees_it_in_udvikling(page: Page
     page.locator("#hp-deadline-1").fill("2026-06-30")
     page.get_by_role("button", name="Gem handleplanen").click()
     expect(page.get_by_role("status")).to_contain_text("Handleplanen er gemt (1 fokuspunkter)")
+    expect(page.locator("#hp-history")).to_contain_text("Senest ændret af chef")
+    page.get_by_text("Ændringshistorik (1 ændring)").click()                 # who changed what, and when
+    expect(page.locator("#hp-history li")).to_contain_text("chef: Fokuspunkt 1 tilføjet: Kommunikation")
     assert_accessible(page, "Handleplaner")
     build(settings, full=True)                               # the warehouse is rebuilt and swapped in
     page.get_by_role("navigation", name="Visninger").get_by_role("link", name="Udvikling").click()

@@ -10,6 +10,7 @@ import pytest
 from dash_client import call, login
 from dashboard.app import create_app
 from dashboard.ids import HP_FIELDS, HP_SLOTS, hp
+from dashboard.plans import describe
 from dashboard.web import WebSettings
 from pipeline.flow import build
 
@@ -37,8 +38,8 @@ def _slots(*points: dict) -> dict:
     return values
 
 
-def _save(client, unit: str, wave: str, *points: dict):
-    return call(client, "hp-status.children", {"hp-save": 1},
+def _save(client, unit: str, wave: str, *points: dict, clicks: int | None = 1):
+    return call(client, "hp-status.children", {"hp-save": clicks},
                 {"hp-survey": "trivsel", "hp-wave": wave, "hp-unit": unit, **_slots(*points)})
 
 
@@ -83,3 +84,57 @@ def test_med_reads_and_comments(site) -> None:
     assert "Godt initiativ" in added.get_data(as_text=True)
     sheet = hr.get("/download/excel?page=handleplaner&survey=trivsel&wave=2025")
     assert sheet.status_code == 200 and sheet.data.startswith(b"PK")
+
+
+def _point(competency: str, **changes) -> dict:
+    return {"competency": competency, "actions": "", "owner": "", "deadline": None, "status": "planlagt",
+            "behaviours": [], **changes}
+
+
+def test_a_change_is_described_field_by_field() -> None:
+    first = [_point("Kommunikation", behaviours=[1])]
+    second = [_point("Kommunikation", status="i gang", owner="Centerchefen", behaviours=[1, 3], actions="Møder"),
+              _point("Faglig ledelse")]
+    assert describe([], first) == ["Fokuspunkt 1 tilføjet: Kommunikation"]
+    assert describe(first, second) == [
+        "Fokuspunkt 1: status planlagt → i gang", "Fokuspunkt 1: ansvarlig ingen → Centerchefen",
+        "Fokuspunkt 1: valgt adfærd 1 → 1, 3", "Fokuspunkt 1: handlingerne ændret",
+        "Fokuspunkt 2 tilføjet: Faglig ledelse"]
+    assert describe(second, [_point("Strategisk ledelse", deadline="2027-01-31")]) == [
+        "Fokuspunkt 1: kompetence Kommunikation → Strategisk ledelse", "Fokuspunkt 1: status i gang → planlagt",
+        "Fokuspunkt 1: frist ingen → 2027-01-31", "Fokuspunkt 1: ansvarlig Centerchefen → ingen",
+        "Fokuspunkt 1: valgt adfærd 1, 3 → ingen", "Fokuspunkt 1: handlingerne ændret",
+        "Fokuspunkt 2 fjernet: Faglig ledelse"]
+    assert describe(first, first) == ["Gemt uden ændringer"]
+
+
+def test_the_plan_shows_who_changed_what_and_when(site) -> None:
+    app, _, ids, _ = site
+    unit = ids[SKOLER]
+    chef, hr = _client(app, "chef"), _client(app, "hr")
+    for client, point in ((chef, {"competency": "Kommunikation", "status": "planlagt"}),
+                          (hr, {"competency": "Kommunikation", "status": "gennemført", "owner": "<b>Chef</b>"})):
+        saved = _save(client, unit, "2024", point)
+        assert "gemt" in saved.get_data(as_text=True)
+    right_after = str(saved.get_json()["response"]["hp-history"]["children"])      # the save updates it at once
+    shown = call(chef, "hp-plan.children", {"hp-survey": "trivsel", "hp-wave": "2024", "hp-unit": unit})
+    assert shown.status_code == 200
+    history = str(shown.get_json()["response"]["hp-history"]["children"])
+    assert history == right_after and "Senest ændret af hr" in history and "Ændringshistorik (2 ændringer)" in history
+    newest, oldest = history.index("hr: "), history.index("chef: ")
+    assert newest < oldest                                        # newest first
+    assert "Fokuspunkt 1: status planlagt → gennemført; Fokuspunkt 1: ansvarlig ingen → <b>Chef</b>" in history
+    assert "Fokuspunkt 1 tilføjet: Kommunikation" in history[oldest:]
+
+
+def test_drawing_the_plan_saves_nothing(site) -> None:
+    """Dash calls the save callback when it draws the plan's button (n_clicks None): no save, no log line."""
+    app, _, ids, private = site
+    unit = ids[SKOLER]
+    with sqlite3.connect(private / "plans.sqlite") as db:
+        before = db.execute("select count(*) from changes").fetchone()
+    drawn = _save(_client(app, "chef"), unit, "2023", {"competency": "Kommunikation", "status": "planlagt"}, clicks=None)
+    assert drawn.status_code == 204
+    with sqlite3.connect(private / "plans.sqlite") as db:
+        assert db.execute("select count(*) from changes").fetchone() == before
+        assert db.execute("select count(*) from focus_points where wave = '2023'").fetchone() == (0,)

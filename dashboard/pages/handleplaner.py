@@ -4,6 +4,7 @@ MED-udvalg read and comment. HR sees which units have a plan after each wave."""
 from __future__ import annotations
 
 import dash
+from dash.exceptions import PreventUpdate
 import polars as pl
 from dash import dcc, html
 
@@ -61,14 +62,28 @@ def show(ctx: Context, access: Access, survey: object, wave: object, unit: objec
     comps = ctx.warehouse.competencies()
     behaviours = role_behaviours(ctx, unit)
     slots = [_slot(i, points[i - 1] if i <= len(points) else None, comps, behaviours, readonly) for i in HP_SLOTS]
-    changed = ctx.plans.changes(survey, wave, unit)
-    last = f"Senest ændret af {changed[-1][0]} {changed[-1][1][:16].replace('T', ' kl. ')}." if changed else "Ingen plan endnu."
-    plan = [html.H2(f"Handleplan for {ctx.unit_name(unit)} efter {wave}"), html.P(last, className="notice"), *slots]
+    plan = [html.H2(f"Handleplan for {ctx.unit_name(unit)} efter {wave}"), *slots]
     if not readonly:
         plan.append(html.Button("Gem handleplanen", id=ids.HP_SAVE, className="button"))
     comments = ctx.plans.comments(survey, wave, unit)
-    return (plan, _comments(comments), overview(ctx, access, survey, wave),
+    return (plan, _history(ctx, survey, wave, unit), _comments(comments), overview(ctx, access, survey, wave),
             ui.href("excel", page=PAGE, survey=survey, wave=wave))
+
+
+def _history(ctx: Context, survey: str, wave: str, unit: str) -> list:
+    """Who last changed the plan, and every change (who, when, what), newest first."""
+    changed = ctx.plans.changes(survey, wave, unit)
+    if not changed:
+        return [html.P("Ingen plan endnu.", className="notice")]
+    who, at, _ = changed[-1]
+    return [html.P(f"Senest ændret af {who} {_when(at)}.", className="notice"),
+            html.Details([html.Summary(f"Ændringshistorik ({len(changed)} ændring{'er' if len(changed) != 1 else ''})"),
+                          html.Ol([html.Li([html.Strong(f"{_when(at)}, {who}: "), "; ".join(lines)])
+                                   for who, at, lines in reversed(changed)], reversed=True)])]
+
+
+def _when(at: str) -> str:
+    return at[:16].replace("T", " kl. ")
 
 
 def _comments(rows: list[tuple[str, str, str]]) -> list:
@@ -91,8 +106,12 @@ def overview(ctx: Context, access: Access, survey: str, wave: str) -> html.Div:
                      ui.table(frame.select("Enhed", "Fokus", "Status", "Ændret"), f"Handleplaner efter {wave}")])
 
 
-def save(ctx: Context, access: Access, _clicks: object, survey: object, wave: object, unit: object, *fields: object) -> str:
-    """Store the three slots (empty ones dropped); a chef only in their own area."""
+def save(ctx: Context, access: Access, _clicks: object, survey: object, wave: object, unit: object,
+         *fields: object) -> tuple:
+    """Store the three slots (empty ones dropped); a chef only in their own area. Only on a click:
+    Dash also calls this when the plan (with its button) is drawn, which must not log a save."""
+    if not _clicks:
+        raise PreventUpdate
     survey, wave, unit = _checked(ctx, access, survey, wave, unit)
     if access.user.role not in WRITERS:
         raise Forbidden(f"{access.user.username}: save plan")
@@ -108,10 +127,10 @@ def save(ctx: Context, access: Access, _clicks: object, survey: object, wave: ob
                                      str(status or "planlagt"), [int(b) for b in (chosen or [])]).checked(comps, allowed))
         except (PlanError, TypeError, ValueError) as error:
             message = str(error) if isinstance(error, PlanError) else "ugyldig værdi"
-            return f"Ikke gemt: fokuspunkt {i + 1}: {message}."
+            return f"Ikke gemt: fokuspunkt {i + 1}: {message}.", dash.no_update
     ctx.plans.save(survey, wave, unit, points, access.user.username)
     ctx.audit.record("plan_saved", access.user.username, None, survey=survey, wave=wave, unit=unit, points=len(points))
-    return f"Handleplanen er gemt ({len(points)} fokuspunkter)."
+    return f"Handleplanen er gemt ({len(points)} fokuspunkter).", _history(ctx, survey, wave, unit)
 
 
 def comment(ctx: Context, access: Access, _clicks: object, survey: object, wave: object, unit: object,
@@ -146,6 +165,7 @@ def layout(ctx: Context, access: Access) -> html.Div:
                             ctx.start_unit(access))], className="controls"),
         html.Div(id=ids.HP_PLAN),
         html.P(id=ids.HP_STATUS, role="status", className="notice"),
+        html.Div(id=ids.HP_HISTORY),
         html.H2("Kommentarer"),
         html.Div(id=ids.HP_COMMENTS),
         html.Label("Ny kommentar", htmlFor=ids.HP_COMMENT_TEXT),
@@ -160,9 +180,9 @@ def layout(ctx: Context, access: Access) -> html.Div:
 def register(app: dash.Dash, ctx: Context) -> None:
     where = [(ids.HP_SURVEY, "value"), (ids.HP_WAVE, "value"), (ids.HP_UNIT, "value")]
     follow_survey(app, ctx, PAGE, ids.HP_SURVEY, ids.HP_WAVE)
-    wire(app, ctx, show, [(ids.HP_PLAN, "children"), (ids.HP_COMMENTS, "children"), (ids.HP_OVERVIEW, "children"),
-                          (ids.HP_EXCEL, "href")], where, view=PAGE)
-    wire(app, ctx, save, [(ids.HP_STATUS, "children")], [(ids.HP_SAVE, "n_clicks")],
+    wire(app, ctx, show, [(ids.HP_PLAN, "children"), (ids.HP_HISTORY, "children"), (ids.HP_COMMENTS, "children"),
+                          (ids.HP_OVERVIEW, "children"), (ids.HP_EXCEL, "href")], where, view=PAGE)
+    wire(app, ctx, save, [(ids.HP_STATUS, "children"), (ids.HP_HISTORY, "children", "shared")], [(ids.HP_SAVE, "n_clicks")],
          where + [(hp(f, i), "value") for i in HP_SLOTS for f in HP_FIELDS], prevent_initial_call=True)
     wire(app, ctx, comment, [(ids.HP_COMMENTS, "children", "shared"), (ids.HP_COMMENT_TEXT, "value")],
          [(ids.HP_COMMENT, "n_clicks")],
