@@ -50,15 +50,18 @@ def group_node(area: Hashable | None, group: Hashable, shown: set[tuple[Hashable
     return H
 
 
-def edges(atoms: Mapping[tuple[Hashable, Hashable], int], region_area: Mapping[Hashable, Hashable | None],
-          shown: set[tuple[Hashable, Hashable]], parent_area: Mapping[Hashable, Hashable | None]
+Atoms = Mapping[tuple[Hashable, Hashable | None, Hashable], int]   # (region, innermost area or None, group) -> n
+
+
+def edges(atoms: Atoms, shown: set[tuple[Hashable, Hashable]], parent_area: Mapping[Hashable, Hashable | None]
           ) -> dict[tuple[Hashable, tuple], int]:
-    """The bipartite graph: (region, group node) -> respondents, from the atoms (region, group) -> n
-    (n > 0), each region's innermost breakdown area (None: outside every area) and the shown cells."""
+    """The bipartite graph: (region, group node) -> respondents. An atom is the respondents of a
+    region in a group *and* in the same innermost breakdown area (None: outside every area), as a
+    region may reach beyond an area (when the area's own figure is hidden)."""
     out: dict[tuple[Hashable, tuple], int] = defaultdict(int)
-    for (region, group), n in atoms.items():
+    for (region, area, group), n in atoms.items():
         if n > 0:
-            out[(region, group_node(region_area.get(region), group, shown, parent_area))] += n
+            out[(region, group_node(area, group, shown, parent_area))] += n
     return dict(out)
 
 
@@ -92,21 +95,25 @@ def find_leak(graph: Mapping[tuple[Hashable, tuple], int], minimum: int) -> tupl
     return inside, cut
 
 
-def settle(atoms: Mapping[tuple[Hashable, Hashable], int], region_area: Mapping[Hashable, Hashable | None],
-           parent_area: Mapping[Hashable, Hashable | None], minimum: int) -> tuple[set, set]:
-    """Which cells (area, group) to hide: (primary, secondary). Cells are every (area, group)
-    with respondents; primary: fewer than `minimum`; secondary: hidden, smallest first among the
-    cells a small derivable group depends on, until there is none."""
+def cells(atoms: Atoms, parent_area: Mapping[Hashable, Hashable | None]) -> dict[tuple, int]:
+    """Every cell (area, group) with respondents, and how many: its atoms in the area or below."""
     n: dict[tuple, int] = defaultdict(int)
-    for (region, group), count in atoms.items():
-        area = region_area.get(region)
+    for (_, area, group), count in atoms.items():
         while area is not None and count > 0:
             n[(area, group)] += count
             area = parent_area.get(area)
+    return dict(n)
+
+
+def settle(atoms: Atoms, parent_area: Mapping[Hashable, Hashable | None], minimum: int) -> tuple[set, set]:
+    """Which cells (area, group) to hide: (primary, secondary). Cells are every (area, group)
+    with respondents; primary: fewer than `minimum`; secondary: hidden, smallest first among the
+    cells a small derivable group depends on, until there is none."""
+    n = cells(atoms, parent_area)
     primary = {cell for cell, count in n.items() if count < minimum}
     shown = set(n) - primary
     secondary: set = set()
-    while (leak := find_leak(edges(atoms, region_area, shown, parent_area), minimum)) is not None:
+    while (leak := find_leak(edges(atoms, shown, parent_area), minimum)) is not None:
         inside, cut = leak
         touching = {node for _, node in cut} | {node for kind, node in inside if kind == "g"}
         victim = min((c for c in shown if c in touching), key=lambda c: (n[c], str(c)))

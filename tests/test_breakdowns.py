@@ -10,25 +10,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.linalg import null_space
 
-from pipeline.breakdowns import edges, find_leak, settle
+from pipeline.breakdowns import cells, edges, find_leak, settle
 
 MINIMUM = 5
 
 
-def lightest_derivable_small(atoms, region_area, parent_area, shown, minimum=MINIMUM):
-    """The smallest respondent count of a non-empty derivable set of atoms below `minimum`, or None."""
+def lightest_derivable_small(atoms, parent_area, shown, minimum=MINIMUM):
+    """The smallest respondent count of a non-empty derivable set of atoms below `minimum`, or None.
+    atoms: (region, innermost area or None, group) -> n."""
     keys = [k for k, n in atoms.items() if n > 0]
 
-    def within(region, area):                 # is the region inside the area (at any depth)?
-        at = region_area.get(region)
+    def within(at, area):                     # is an atom of innermost area `at` inside `area`?
         while at is not None:
             if at == area:
                 return True
             at = parent_area.get(at)
         return False
 
-    published = [[r == region for r, _ in keys] for region in {r for r, _ in keys}]
-    published += [[g == group and within(r, area) for r, g in keys] for area, group in shown]
+    published = [[r == region for r, _, _ in keys] for region in {r for r, _, _ in keys}]
+    published += [[g == group and within(a, area) for _, a, g in keys] for area, group in shown]
     m = np.array(published, dtype=float).T                       # atoms x published sets
     left = null_space(m.T) if m.size else np.eye(len(keys))      # x is a combination iff x @ left == 0
     weights = np.array([atoms[k] for k in keys])
@@ -44,37 +44,29 @@ def instances(draw):
     n_areas = draw(st.integers(0, 3))
     parent_area = {a: draw(st.sampled_from([None, *range(a)])) for a in range(n_areas)}
     n_regions, groups = draw(st.integers(1, 5)), draw(st.sampled_from([["a", "b"], ["a", "b", "c"]]))
-    region_area = {r: draw(st.sampled_from([None, *range(n_areas)])) for r in range(n_regions)}
     atoms = {}
     for r in range(n_regions):
-        counts = [draw(st.sampled_from([0, 1, 2, 3, 4, 6, 9])) for _ in groups]
-        if sum(counts) < MINIMUM:                                 # regions are 0 or at least the minimum
-            counts[draw(st.integers(0, len(groups) - 1))] += MINIMUM
-        atoms.update({(r, g): n for g, n in zip(groups, counts) if n})
-        if len(atoms) > 13:                                      # the oracle lists 2^atoms sets
+        areas = [draw(st.sampled_from([None, *range(n_areas)]))]       # most regions lie in one area,
+        if draw(st.integers(0, 3)) == 0:                                 # some reach beyond it
+            areas.append(draw(st.sampled_from([None, *range(n_areas)])))
+        counts = {(r, draw(st.sampled_from(areas)), g): draw(st.sampled_from([0, 1, 2, 3, 4, 6, 9])) for g in groups}
+        if sum(counts.values()) < MINIMUM:                              # regions are 0 or at least the minimum
+            counts[draw(st.sampled_from(sorted(counts, key=str)))] += MINIMUM
+        atoms.update({k: n for k, n in counts.items() if n})
+        if len(atoms) > 13:                                              # the oracle lists 2^atoms sets
             atoms = {k: n for k, n in atoms.items() if k[0] != r}
             break
-    return atoms, region_area, parent_area
-
-
-def _cells(atoms, region_area, parent_area):
-    cells = set()
-    for (region, group), n in atoms.items():
-        area = region_area.get(region)
-        while n and area is not None:
-            cells.add((area, group))
-            area = parent_area.get(area)
-    return cells
+    return atoms, parent_area
 
 
 @settings(max_examples=200, deadline=None)
 @given(instances())
 def test_the_lightest_cut_is_the_lightest_derivable_small_group(instance) -> None:
-    atoms, region_area, parent_area = instance
-    shown = _cells(atoms, region_area, parent_area)              # every cell shown, small ones too
-    graph = edges(atoms, region_area, shown, parent_area)
+    atoms, parent_area = instance
+    shown = set(cells(atoms, parent_area))                       # every cell shown, small ones too
+    graph = edges(atoms, shown, parent_area)
     leak = find_leak(graph, MINIMUM)
-    expected = lightest_derivable_small(atoms, region_area, parent_area, shown)
+    expected = lightest_derivable_small(atoms, parent_area, shown)
     assert (leak is None) == (expected is None)
     if leak is not None:
         assert sum(graph[e] for e in leak[1]) == expected
@@ -83,10 +75,10 @@ def test_the_lightest_cut_is_the_lightest_derivable_small_group(instance) -> Non
 @settings(max_examples=200, deadline=None)
 @given(instances())
 def test_after_settling_no_small_group_can_be_derived(instance) -> None:
-    atoms, region_area, parent_area = instance
-    primary, secondary = settle(atoms, region_area, parent_area, MINIMUM)
-    shown = _cells(atoms, region_area, parent_area) - primary - secondary
-    assert lightest_derivable_small(atoms, region_area, parent_area, shown) is None
+    atoms, parent_area = instance
+    primary, secondary = settle(atoms, parent_area, MINIMUM)
+    assert primary == {c for c, n in cells(atoms, parent_area).items() if n < MINIMUM}
+    assert lightest_derivable_small(atoms, parent_area, set(cells(atoms, parent_area)) - primary - secondary) is None
 
 
 def test_a_job_group_that_lives_in_one_unit_reveals_that_units_others() -> None:
@@ -94,22 +86,21 @@ def test_a_job_group_that_lives_in_one_unit_reveals_that_units_others() -> None:
     The HK cell (1) is hidden, yet A's total less the lærer and pædagog cells is that one person;
     and as every lærer is at the school, the school's figure less the lærer cell is its other 3.
     So both cells must go, and the rule finds it."""
-    atoms = {("school", "lærer"): 10, ("school", "pædagog"): 2, ("school", "HK"): 1, ("daycare", "pædagog"): 8}
-    region_area, parent_area = {"school": "A", "daycare": "A"}, {"A": None}
-    shown = {("A", "lærer"), ("A", "pædagog")}
-    leak = find_leak(edges(atoms, region_area, shown, parent_area), MINIMUM)
+    atoms = {("school", "A", "lærer"): 10, ("school", "A", "pædagog"): 2, ("school", "A", "HK"): 1,
+             ("daycare", "A", "pædagog"): 8}
+    parent_area, shown = {"A": None}, {("A", "lærer"), ("A", "pædagog")}
+    leak = find_leak(edges(atoms, shown, parent_area), MINIMUM)
     assert leak is not None and leak[1] == {("school", ("H",))}   # the HK person
-    assert lightest_derivable_small(atoms, region_area, parent_area, shown) == 1
-    assert lightest_derivable_small(atoms, region_area, parent_area, {("A", "lærer")}) == 3
-    assert settle(atoms, region_area, parent_area, MINIMUM) == ({("A", "HK")}, {("A", "lærer"), ("A", "pædagog")})
+    assert lightest_derivable_small(atoms, parent_area, shown) == 1
+    assert lightest_derivable_small(atoms, parent_area, {("A", "lærer")}) == 3
+    assert settle(atoms, parent_area, MINIMUM) == ({("A", "HK")}, {("A", "lærer"), ("A", "pædagog")})
 
 
 def test_groups_spread_over_the_units_are_shown_but_for_the_complement() -> None:
     """lærer and pædagog are spread over the units; only the complement (A less both = the 2
     HK) must be covered, by hiding the smaller of the two."""
-    atoms = {("school 1", "lærer"): 10, ("school 1", "pædagog"): 5, ("school 2", "lærer"): 8,
-             ("school 2", "pædagog"): 6, ("daycare", "pædagog"): 8, ("daycare", "HK"): 2}
-    region_area = {"school 1": "A", "school 2": "A", "daycare": "A"}
-    assert settle(atoms, region_area, {"A": None}, MINIMUM) == ({("A", "HK")}, {("A", "lærer")})
-    assert lightest_derivable_small(atoms, region_area, {"A": None}, {("A", "lærer"), ("A", "pædagog")}) == 2
-    assert lightest_derivable_small(atoms, region_area, {"A": None}, {("A", "pædagog")}) is None
+    atoms = {("school 1", "A", "lærer"): 10, ("school 1", "A", "pædagog"): 5, ("school 2", "A", "lærer"): 8,
+             ("school 2", "A", "pædagog"): 6, ("daycare", "A", "pædagog"): 8, ("daycare", "A", "HK"): 2}
+    assert settle(atoms, {"A": None}, MINIMUM) == ({("A", "HK")}, {("A", "lærer")})
+    assert lightest_derivable_small(atoms, {"A": None}, {("A", "lærer"), ("A", "pædagog")}) == 2
+    assert lightest_derivable_small(atoms, {"A": None}, {("A", "pædagog")}) is None
