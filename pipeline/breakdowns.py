@@ -23,10 +23,10 @@ U has all its regions in U — from a region in U to a group node outside it. So
 
     a small group can be derived  iff  some closed U has 0 < weight(edges out of U) < minimum.
 
-`find_leak` finds the lightest such cut: edges of at least the minimum can never be cut, so
-their ends are merged first; then a minimum directed cut (a region -> group arc has the atom's
-weight, the reverse arc no limit) over the few merged nodes that are left, by augmenting paths
-stopped at the minimum. `settle` hides cells, smallest first, until there is none. Hiding every
+`find_leak` finds such a cut: nodes no small cut can separate are merged first; then minimum
+directed cuts (a region -> group arc has the atom's weight, the reverse arc no limit) over the
+few merged nodes that are left, by augmenting paths stopped at the minimum. `settle` hides the
+smallest cell at such a cut, until there is none. Hiding every
 cell leaves only the regions (0 or at least the minimum), so it always ends safe.
 
 Two background variables published for the same respondents are no longer a graph (x = a_R +
@@ -38,6 +38,7 @@ from collections import defaultdict, deque
 from collections.abc import Hashable, Mapping
 
 H = ("H",)   # the group node of everything no shown cell covers
+INF = float("inf")
 
 
 def group_node(area: Hashable | None, group: Hashable, shown: set[tuple[Hashable, Hashable]],
@@ -66,33 +67,89 @@ def edges(atoms: Atoms, shown: set[tuple[Hashable, Hashable]], parent_area: Mapp
 
 
 def find_leak(graph: Mapping[tuple[Hashable, tuple], int], minimum: int) -> tuple[set, set] | None:
-    """The lightest derivable small group, as (U, the atoms it consists of), or None if every
-    derivable set of atoms is empty or has at least `minimum` respondents (see the module doc)."""
-    merged = _Merge()
-    for (region, node), n in graph.items():
-        merged.find(("r", region)), merged.find(("g", node))
-        if n >= minimum:                             # never cut: both ends on the same side
-            merged.union(("r", region), ("g", node))
-    arcs: dict[tuple, dict[tuple, float]] = defaultdict(lambda: defaultdict(float))
-    for (region, node), n in graph.items():
-        x, y = merged.find(("r", region)), merged.find(("g", node))
-        if x != y:
-            arcs[x][y] += n                          # cut when the region's side is in U, the group's not
-            arcs[y][x] = float("inf")                # a group node in U brings its regions
-    best: tuple[float, set] | None = None
-    for part in _parts(arcs):
-        s = part[0]
-        for t in part[1:]:
+    """A derivable small group, as (U, the atoms it consists of), or None if every derivable set
+    of atoms is empty or has at least `minimum` respondents (see the module doc).
+
+    Nodes no cut below the minimum can separate are merged: the ends of an edge of at least the
+    minimum, and neighbours with at least the minimum both ways (a cut with one inside and the
+    other outside crosses one of the two). A merged node left with a single neighbour is then a
+    small cut by itself. Else two neighbours are either separated by a small cut (minimum s-t
+    cuts both ways) or merged too, until each connected part is one node."""
+    g = _Contracted(graph, minimum)
+    for start in list(g.arcs):
+        while True:
+            s = g.merged.find(start)
+            part = g.part(s)
+            if len(part) == 1:
+                break
+            side = g.leaf_cut(part)
+            t = next(iter(g.arcs[s]))
             for a, b in ((s, t), (t, s)):
-                value, side = _min_cut(arcs, a, b, minimum)
-                if value < minimum and (best is None or value < best[0]):
-                    best = (value, side)
-    if best is None:
+                if side is None:
+                    value, cut_side = _min_cut(g.arcs, a, b, minimum)
+                    side = cut_side if value < minimum else None
+            if side is not None:
+                inside = {("r", r) for r, _ in graph if g.merged.find(("r", r)) in side} | \
+                         {("g", n) for _, n in graph if g.merged.find(("g", n)) in side}
+                return inside, {(r, n) for r, n in graph if ("r", r) in inside and ("g", n) not in inside}
+            g.merge(s, t)
+    return None
+
+
+class _Contracted:
+    """Merged nodes (union-find over ("r", region) and ("g", group node)) and the arcs between
+    them: x -> y weighs the edges from a region in x to a group node in y (cut when x is inside
+    U and y is not); the reverse arc has no limit (a group node in U brings its regions)."""
+    def __init__(self, graph: Mapping[tuple[Hashable, tuple], int], minimum: int) -> None:
+        self.minimum, self.merged = minimum, _Merge()
+        for (region, node), n in graph.items():
+            if n >= minimum:
+                self.merged.union(("r", region), ("g", node))
+        self.arcs: dict[Hashable, dict[Hashable, float]] = {}
+        for (region, node), n in graph.items():
+            x, y = self.merged.find(("r", region)), self.merged.find(("g", node))
+            if x != y:
+                self.arcs.setdefault(x, {})[y] = self.arcs.setdefault(x, {}).get(y, 0.0) + n
+                self.arcs.setdefault(y, {})[x] = INF
+        self._merge_pairs(list(self.arcs))
+
+    def merge(self, a: Hashable, b: Hashable) -> None:
+        """b into a (both merged nodes), then every pair this makes inseparable."""
+        self._join(a, b)
+        self._merge_pairs([a])
+
+    def _join(self, a: Hashable, b: Hashable) -> None:
+        self.merged.up[b] = a
+        for z, cap in self.arcs.pop(b).items():
+            if z != a:
+                self.arcs[a][z] = self.arcs[a].get(z, 0.0) + cap
+                self.arcs[z][a] = self.arcs[z].get(a, 0.0) + self.arcs[z].pop(b)
+        self.arcs[a].pop(b, None)
+
+    def _merge_pairs(self, todo: list) -> None:
+        while todo:
+            x = todo.pop()
+            for y in list(self.arcs.get(x, ())):
+                if self.arcs[x][y] >= self.minimum and self.arcs[y][x] >= self.minimum:
+                    self._join(x, y)
+                    todo.append(x)     # x's arcs changed: look at its neighbours again
+                    break
+
+    def part(self, start: Hashable) -> list:
+        seen, queue = {start}, deque([start])
+        while queue:
+            for y in self.arcs.get(queue.popleft(), ()):
+                if y not in seen:
+                    seen.add(y)
+                    queue.append(y)
+        return list(seen)
+
+    def leaf_cut(self, part: list) -> set | None:
+        for x in part:
+            if len(self.arcs[x]) == 1:
+                (y,) = self.arcs[x]
+                return {x} if self.arcs[x][y] < self.minimum else set(part) - {x}
         return None
-    inside = {node for node in merged.members() if merged.find(node) in best[1]}
-    cut = {(region, node) for (region, node) in graph
-           if ("r", region) in inside and ("g", node) not in inside}
-    return inside, cut
 
 
 def cells(atoms: Atoms, parent_area: Mapping[Hashable, Hashable | None]) -> dict[tuple, int]:
@@ -108,18 +165,43 @@ def cells(atoms: Atoms, parent_area: Mapping[Hashable, Hashable | None]) -> dict
 def settle(atoms: Atoms, parent_area: Mapping[Hashable, Hashable | None], minimum: int) -> tuple[set, set]:
     """Which cells (area, group) to hide: (primary, secondary). Cells are every (area, group)
     with respondents; primary: fewer than `minimum`; secondary: hidden, smallest first among the
-    cells a small derivable group depends on, until there is none."""
+    cells that may close a small derivable group (`_candidates`), until there is none."""
     n = cells(atoms, parent_area)
     primary = {cell for cell, count in n.items() if count < minimum}
     shown = set(n) - primary
     secondary: set = set()
-    while (leak := find_leak(edges(atoms, shown, parent_area), minimum)) is not None:
-        inside, cut = leak
-        touching = {node for _, node in cut} | {node for kind, node in inside if kind == "g"}
-        victim = min((c for c in shown if c in touching), key=lambda c: (n[c], str(c)))
-        shown.discard(victim)
-        secondary.add(victim)
+    safe: set[frozenset] = set()    # connected parts found safe: a hidden cell changes only its own
+    while leaks := _leaks(edges(atoms, shown, parent_area), minimum, safe):
+        for inside, cut in leaks:     # one per connected part
+            victim = min(_candidates(inside, cut, shown), key=lambda c: (n[c], str(c)))
+            shown.discard(victim)
+            secondary.add(victim)
     return primary, secondary
+
+
+def _candidates(inside: set, cut: set, shown: set) -> set:
+    """The cells whose hiding may close a leak: those at its cut's edges, else those inside U.
+    There is always one (module doc)."""
+    return ({node for _, node in cut} & shown) or ({node for kind, node in inside if kind == "g"} & shown)
+
+
+def _leaks(graph: Mapping[tuple[Hashable, tuple], int], minimum: int, safe: set[frozenset]) -> list[tuple]:
+    """find_leak of each connected part not yet known safe (a small cut lies within one part)."""
+    merged = _Merge()
+    for region, node in graph:
+        merged.union(("r", region), ("g", node))
+    parts: dict[Hashable, dict] = defaultdict(dict)
+    for edge, n in graph.items():
+        parts[merged.find(("r", edge[0]))][edge] = n
+    leaks = []
+    for part in parts.values():
+        key = frozenset(part.items())
+        if key not in safe:
+            if (leak := find_leak(part, minimum)) is not None:
+                leaks.append(leak)
+            else:
+                safe.add(key)
+    return leaks
 
 
 class _Merge:
@@ -137,28 +219,6 @@ class _Merge:
     def union(self, a: Hashable, b: Hashable) -> None:
         self.up[self.find(a)] = self.find(b)
 
-    def members(self) -> list:
-        return list(self.up)
-
-
-def _parts(arcs: Mapping[tuple, Mapping[tuple, float]]) -> list[list]:
-    """The connected parts of the merged graph with more than one node (arcs go both ways)."""
-    seen, parts = set(), []
-    for start in sorted(arcs, key=str):
-        if start in seen:
-            continue
-        part, queue = [], deque([start])
-        seen.add(start)
-        while queue:
-            x = queue.popleft()
-            part.append(x)
-            for y in arcs[x]:
-                if y not in seen:
-                    seen.add(y)
-                    queue.append(y)
-        if len(part) > 1:
-            parts.append(part)
-    return parts
 
 
 def _min_cut(arcs: Mapping[tuple, Mapping[tuple, float]], s: Hashable, t: Hashable, cap: int) -> tuple[float, set]:

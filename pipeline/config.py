@@ -7,7 +7,10 @@ from pathlib import Path
 
 import yaml
 
+from pipeline.errors import SammenError
 from pipeline.private import secret
+
+BACKGROUND = ("age_group", "seniority", "job_group")   # the background columns an export may carry
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,6 +30,8 @@ class Settings:
     min_group_size: int = 5
     min_group_size_per_survey: dict[str, int] = field(default_factory=dict)
     hide_unit_together: bool = False
+    breakdown_by: str | None = None               # a background column (BACKGROUND), or None
+    breakdown_areas: tuple[str, ...] = ()         # role levels whose units get breakdowns
     duckdb: dict[str, str | int] = field(default_factory=dict)   # memory_limit, threads, temp_directory
     key_env: str = "SAMMEN_PSEUDONYM_KEY"
     key_file: Path | None = None
@@ -54,6 +59,7 @@ def load_settings(path: Path | None = None, **overrides: Path | None) -> Setting
         min_group_size=int(anon.get("min_group_size", 5)),
         min_group_size_per_survey=dict(anon.get("per_survey") or {}),
         hide_unit_together=bool(anon.get("hide_unit_together", False)),
+        **_breakdowns(cfg.get("breakdowns") or {}, path),
         duckdb=build,
         key_env=pseudo.get("key_env", "SAMMEN_PSEUDONYM_KEY"),
         key_file=root / pseudo.get("key_file", "data/warehouse/.pseudonym_key"),
@@ -61,6 +67,15 @@ def load_settings(path: Path | None = None, **overrides: Path | None) -> Setting
         dashboard=dict(cfg.get("dashboard") or {}),
         **paths,
     )
+
+
+def _breakdowns(section: dict, path: Path) -> dict:
+    by = section.get("by")
+    if by in (None, "none", ""):
+        return {"breakdown_by": None, "breakdown_areas": ()}
+    if by not in BACKGROUND:
+        raise SammenError(f"{path}: breakdowns.by skal være en af {', '.join(BACKGROUND)} eller none, ikke {by!r}")
+    return {"breakdown_by": by, "breakdown_areas": tuple(str(r) for r in section.get("areas") or ())}
 
 
 def pseudonym_key(settings: Settings) -> bytes:

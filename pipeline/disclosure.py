@@ -20,6 +20,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from pipeline import breakdowns
 from pipeline.anonymity import SUBTRACTABLE, settle
 
 DECISION_SCHEMA = {"figure": pl.String, "survey": pl.String, "wave": pl.String, "unit_id": pl.String,
@@ -29,7 +30,8 @@ DECISION_SCHEMA = {"figure": pl.String, "survey": pl.String, "wave": pl.String, 
 
 
 FIGURE_NAMES = {"competency_score": "Kompetencescorer", "item_mean": "Spørgsmålsgennemsnit",   # for HR, in Danish
-                "respondent_count": "Antal besvarelser", "stitched_score": "Udvikling målt på forgængere"}
+                "respondent_count": "Antal besvarelser", "stitched_score": "Udvikling målt på forgængere",
+                "breakdown_score": "Kompetencescorer fordelt på baggrund"}
 PART_RANK = {"own": 0, "below": 1, "mixed": 2, "unit": 3}   # inner to outer within a unit
 NODE_KEYS = ["survey", "wave", "family", "unit_id", "part", "tag"]
 NO_TAG = 0   # measures are integer codes from 1 while deciding (decide), in the order of their texts
@@ -259,12 +261,94 @@ def _in_waves(con: duckdb.DuckDBPyConnection, sql: str, waves: list[tuple[str, s
 def decide_wave(con: duckdb.DuckDBPyConnection, survey: str, wave: str, together: bool = False) -> pl.DataFrame:
     """Read one survey wave's private figures and decide them (writes nothing; stitched trends
     are decided by `decide_stitched`). Survey waves are decided independently of each other, so
-    one at a time keeps memory to the largest wave's."""
+    one at a time keeps memory to the largest wave's. Breakdown cells come last: they are decided
+    against the unit figures' decisions."""
     one = [(survey, wave)]
     figures = _in_waves(con, "select * from int_figures", one, "order by figure, survey, wave, unit_id, key")
     units = _in_waves(con, "select survey, wave, unit_id, parent_id from dim_unit_wave", one)
     minimum = dict(con.execute("select survey, min_group_size from dim_survey").fetchall())
-    return decide(figures, units, minimum, together)
+    is_cell = pl.col("figure") == "breakdown_score"
+    decisions = decide(figures.filter(~is_cell), units, minimum, together)
+    cells = figures.filter(is_cell)
+    if cells.is_empty():
+        return decisions
+    counts = _in_waves(con, GROUP_COUNTS_SQL, one)
+    return pl.concat([decisions, decide_breakdowns(cells, decisions, units, counts, minimum[survey])])
+
+
+# Per unit, breakdown group and measure of a breakdown cell: the unit's own respondents valued by
+# that measure (one (competency, role) of the measure stands for all: the same items, the same n)
+GROUP_COUNTS_SQL = """
+    select s.survey, s.wave, s.unit_id, s.grp, b.measure, max(s.n) as n
+    from stg_unit_group_score_sums as s
+    join (select distinct survey, wave, competency, role, measure from int_breakdown_sums) as b
+      using (survey, wave, competency, role)
+    where s.part = 'below'
+    group by all"""
+
+
+def decide_breakdowns(cells: pl.DataFrame, decisions: pl.DataFrame, units: pl.DataFrame, counts: pl.DataFrame,
+                      minimum: int) -> pl.DataFrame:
+    """Breakdown cells of one survey wave (pipeline/breakdowns.py), family by family: the regions
+    are the remainders of the family's shown unit figures (`decisions`), an atom a unit's own
+    respondents of one group (`counts`: unit_id, grp, measure, n), placed in its region and its
+    innermost breakdown area. A family with a mixed figure, or respondents in an area that no shown
+    figure covers, is not one `breakdowns` can decide: its cells are all hidden."""
+    parent = dict(zip(units["unit_id"], units["parent_id"]))
+    cells = cells.with_columns(grp=pl.col("key").str.split("|").list.get(-1), family=pl.col("own_measure"))
+    hidden: dict[tuple, str] = {}
+    for (family,), mine in cells.group_by("family", maintain_order=True):
+        nodes = decisions.filter(pl.col("family") == family, pl.col("node").is_not_null()).unique("node")
+        areas = set(mine["unit_id"])
+        parent_area = {a: _nearest(parent.get(a), areas, parent) for a in areas}
+        atoms, clean = _atoms(nodes, counts.filter(pl.col("measure") == family), areas, parent)
+        n = breakdowns.cells(atoms, parent_area) if clean else {}
+        if clean and any(n.get((a, g), 0) != c for a, g, c in mine.select("unit_id", "grp", "n").iter_rows()):
+            raise RuntimeError("breakdown cells and their units' group counts differ: the sums are inconsistent")
+        primary, secondary = (breakdowns.settle(atoms, parent_area, minimum) if clean
+                              else (set(), {(a, g) for a, g in mine.select("unit_id", "grp").iter_rows()}))
+        hidden.update({(family, *cell): "primary" for cell in primary}
+                      | {(family, *cell): "complementary" for cell in secondary})
+    rules = pl.DataFrame([(f, a, g, r) for (f, a, g), r in hidden.items()], orient="row",
+                         schema={"family": pl.String, "unit_id": pl.String, "grp": pl.String, "rule": pl.String})
+    return (cells.join(rules, on=["family", "unit_id", "grp"], how="left", maintain_order="left")
+            .select("figure", "survey", "wave", "unit_id", "key", "family", pl.lit(None, pl.String).alias("part"),
+                    pl.lit(None, pl.Int64).alias("node"), pl.lit(None, pl.Int64).alias("parent_node"),
+                    shown=pl.col("rule").is_null(), rule="rule", own_family=pl.lit(None, pl.String))
+            .cast(DECISION_SCHEMA))
+
+
+def _nearest(unit: str | None, among: set[str], parent: dict) -> str | None:
+    """`unit` or the nearest unit above it that is in `among`."""
+    while unit is not None and unit not in among:
+        unit = parent.get(unit)
+    return unit
+
+
+def _atoms(nodes: pl.DataFrame, counts: pl.DataFrame, areas: set[str], parent: dict) -> tuple[dict, bool]:
+    """(region, innermost area, group) -> respondents of one family, and whether it is clean
+    (no mixed figure; every respondent in an area lies in a shown figure's region)."""
+    if (nodes["part"] == "mixed").any():
+        return {}, False
+    node = {(u, p): k for u, p, k in nodes.select("unit_id", "part", "node").iter_rows()}
+    up = dict(zip(nodes["node"], nodes["parent_node"]))
+    shown = set(nodes.filter(pl.col("shown"))["node"])
+    atoms: dict[tuple, int] = {}
+    for unit, grp, n in counts.select("unit_id", "grp", "n").iter_rows():
+        at = node.get((unit, "own"), node.get((unit, "unit")))   # the innermost figure over the unit's own
+        above = parent.get(unit)
+        while at is None and above is not None:
+            at = node.get((above, "below"), node.get((above, "unit")))
+            above = parent.get(above)
+        while at is not None and at not in shown:
+            at = up.get(at)
+        area = _nearest(unit, areas, parent)
+        if at is None:
+            if area is not None:
+                return {}, False
+            continue
+        atoms[(at, area, grp)] = atoms.get((at, area, grp), 0) + n
+    return atoms, True
 
 
 def decide_stitched(con: duckdb.DuckDBPyConnection, decisions: pl.DataFrame) -> pl.DataFrame:
@@ -333,7 +417,43 @@ def audit(con: duckdb.DuckDBPyConnection, waves: list[tuple[str, str]] | None = 
         wave = con.sql(f"select * from ({PUBLISHED_SQL}) where survey = ? and wave = ?", params=list(one)).pl()
         for name, count in check(wave, minimum).items():
             total[name] += count
+        for name, count in check_breakdowns(con, *one, minimum[one[0]]).items():
+            total[name] += count
     return total
+
+
+def check_breakdowns(con: duckdb.DuckDBPyConnection, survey: str, wave: str, minimum: int) -> dict[str, int]:
+    """The published breakdown cells of one survey wave (mart_breakdown_scores), against the
+    published unit figures' decisions and the units' group counts: every shown cell has at least
+    the minimum, a hidden one no number, and no small group can be derived (`breakdowns.find_leak`)."""
+    one = [survey, wave]
+    cells = con.sql("""
+        select m.unit_id, m.grp, m.n, m.suppressed, coalesce(m.n, m.score, m.sd, m.ci_low, m.ci_high) is not null as anything,
+               d.family
+        from mart_breakdown_scores as m
+        join disclosure as d
+          on d.figure = 'breakdown_score' and d.survey = m.survey and d.wave = m.wave and d.unit_id = m.unit_id
+         and d.key = m.competency || '|' || m.grp
+        where m.survey = ? and m.wave = ?""", params=one).pl()
+    result = {"figures_checked": int((~cells["suppressed"]).sum()), "small_groups": 0,
+              "hidden_with_figures": int((cells["suppressed"] & cells["anything"]).sum())}
+    if cells.is_empty():
+        return result
+    result["small_groups"] += cells.filter(~pl.col("suppressed") & (pl.col("n").fill_null(0) < minimum)).height
+    units = con.sql("select unit_id, parent_id from dim_unit_wave where survey = ? and wave = ?", params=one).pl()
+    parent = dict(zip(units["unit_id"], units["parent_id"]))
+    nodes = con.sql("select family, unit_id, part, node, parent_node, shown from disclosure "
+                    "where survey = ? and wave = ? and node is not null", params=one).pl()
+    counts = _in_waves(con, GROUP_COUNTS_SQL, [(survey, wave)])
+    for (family,), mine in cells.group_by("family"):
+        areas = set(mine["unit_id"])
+        parent_area = {a: _nearest(parent.get(a), areas, parent) for a in areas}
+        atoms, clean = _atoms(nodes.filter(pl.col("family") == family).unique("node"),
+                              counts.filter(pl.col("measure") == family), areas, parent)
+        shown = set(mine.filter(~pl.col("suppressed")).select("unit_id", "grp").iter_rows())
+        if shown and (not clean or breakdowns.find_leak(breakdowns.edges(atoms, shown, parent_area), minimum)):
+            result["small_groups"] += 1
+    return result
 
 
 def check(published: pl.DataFrame, minimum: dict[str, int]) -> dict[str, int]:

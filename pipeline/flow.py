@@ -161,6 +161,7 @@ def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, sett
     Respondent-level tables come as one frame per export (loaded in turn, never concatenated
     in memory); competency scores leave this step as sums per unit, ready to add up the tree."""
     answers, item_scores, score_sums, item_sums, alphas, waves, wave_items, drivers = [], [], [], [], [], [], [], []
+    group_sums = []
     while prepared:
         p = prepared.pop(0)   # each export's frames are freed once transformed
         survey, instrument = p.plan.survey, cfg.instruments[p.plan.survey]
@@ -174,7 +175,11 @@ def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, sett
         item_sums.append(tf.unit_item_sums(typed["unit_id"], scores).select(*in_wave, pl.all()))
         links = cfg.mapping.links.filter(pl.col("survey") == survey)
         respondent = tf.respondent_scores(scores, links)
-        score_sums.append(tf.unit_score_sums(typed["unit_id"], respondent).select(*in_wave, pl.all()))
+        score_sums.append(tf.unit_score_sums(typed.select("unit_id"), respondent).select(*in_wave, pl.all()))
+        if settings.breakdown_by:
+            group = pl.col(settings.breakdown_by) if settings.breakdown_by in typed.columns else pl.lit(None, pl.String)
+            keys = typed.select("unit_id", grp=group.fill_null(tf.NOT_GIVEN))
+            group_sums.append(tf.unit_score_sums(keys, respondent).select(*in_wave, pl.all()))
         alphas.append(tf.cronbach_alpha(scores, links, survey, p.wave))
         if instrument.outcomes:
             drivers.append(dr.drivers(survey, p.wave, instrument.outcomes, scores, respondent, typed["unit_id"],
@@ -207,6 +212,11 @@ def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, sett
         "item_scores": Parts(pl.DataFrame(schema={**ids, **{c: pl.Float64 for c in all_items}}), item_scores),
         "unit_item_sums": pl.concat([pl.DataFrame(schema={**in_wave, **tf.ITEM_SUM_SCHEMA}), *item_sums]),
         "unit_score_sums": pl.concat([pl.DataFrame(schema={**in_wave, **tf.SUM_SCHEMA}), *score_sums]),
+        "unit_group_score_sums": pl.concat([pl.DataFrame(schema={**in_wave, "unit_id": pl.String, "grp": pl.String,
+                                                                 **tf.SUM_SCHEMA}), *group_sums]),
+        "breakdown_areas": pl.DataFrame({"role": list(settings.breakdown_areas),
+                                         "background": [settings.breakdown_by] * len(settings.breakdown_areas)},
+                                        schema={"role": pl.String, "background": pl.String}),
         "mapping_alpha": pl.concat([pl.DataFrame(schema=tf.ALPHA_SCHEMA), *alphas]),
         "drivers": pl.concat([pl.DataFrame(schema=dr.SCHEMA), *drivers]),
         "t_quantiles": t_quantiles(),
@@ -218,7 +228,8 @@ def findings_frame(findings: list[Finding]) -> pl.DataFrame:
         "file": pl.String, "message": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "error": pl.Boolean})
 
 
-APPENDED = {"answers", "item_scores", "unit_item_sums", "unit_score_sums", "mapping_alpha", "drivers", "waves", "wave_items",
+APPENDED = {"answers", "item_scores", "unit_item_sums", "unit_score_sums", "unit_group_score_sums", "mapping_alpha",
+            "drivers", "waves", "wave_items",
             "findings", "manifest"}   # the source tables that grow by export; the rest come from the configuration
 
 

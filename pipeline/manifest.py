@@ -41,7 +41,8 @@ def configuration_digest(settings: Settings, key: bytes) -> str:
     for path in files:
         h.update(f"{path.name}={digest_file(path) if path.exists() else '-'};".encode())
     h.update(repr((settings.min_group_size, sorted(settings.min_group_size_per_survey.items()),
-                   settings.hide_unit_together, settings.fieldwork_days)).encode())
+                   settings.hide_unit_together, settings.fieldwork_days, settings.breakdown_by,
+                   settings.breakdown_areas)).encode())
     h.update(hashlib.blake2b(key).digest())   # a new key gives other respondent keys
     return h.hexdigest()
 

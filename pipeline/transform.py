@@ -14,11 +14,13 @@ from datetime import timedelta
 
 import polars as pl
 
+from pipeline import config
 from pipeline.instruments import Instrument
 from pipeline.matching import TextIndex, answer_map, normalise, scale_labels
 
 KEYS = ["respondent_id", "unit_id", "answered_at"]
-BACKGROUND = ["age_group", "seniority", "job_group"]
+BACKGROUND = list(config.BACKGROUND)
+NOT_GIVEN = "Ikke oplyst"   # the breakdown group of a respondent whose export gave no value
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"]
 
 
@@ -236,14 +238,15 @@ def respondent_scores(scores: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame
     return scores.select(columns)
 
 
-def unit_score_sums(unit_ids: pl.Series, respondent: pl.DataFrame) -> pl.DataFrame:
-    """Per unit and score column of `respondent_scores`: the respondents with a score, the sum
-    of their scores and of their squares (exact). Units above add these up the tree
-    (models/intermediate/int_competency_scores.sql): never one row per respondent per ancestor."""
+def unit_score_sums(keys: pl.DataFrame, respondent: pl.DataFrame) -> pl.DataFrame:
+    """Per unit (and whatever else `keys` holds, e.g. a breakdown group) and score column of
+    `respondent_scores`: the respondents with a score, the sum of their scores and of their
+    squares (exact). Units above add these up the tree (models/intermediate/): never one row
+    per respondent per ancestor."""
+    schema = {**{c: pl.String for c in keys.columns}, **{k: v for k, v in SUM_SCHEMA.items() if k != "unit_id"}}
     if not respondent.width:
-        return pl.DataFrame(schema=SUM_SCHEMA)
-    frame = respondent.with_columns(unit_id=unit_ids)
-    wide = frame.group_by("unit_id").agg(
+        return pl.DataFrame(schema=schema)
+    wide = pl.concat([keys, respondent], how="horizontal").group_by(keys.columns).agg(
         *[pl.col(c).count().alias(f"n:{c}") for c in respondent.columns],
         *[pl.col(c).sum().alias(f"s:{c}") for c in respondent.columns],
         *[(pl.col(c).cast(pl.Int128) * pl.col(c).cast(pl.Int128)).sum().cast(pl.Decimal(38, 0)).alias(f"q:{c}")
@@ -251,9 +254,9 @@ def unit_score_sums(unit_ids: pl.Series, respondent: pl.DataFrame) -> pl.DataFra
     parts = []
     for c in respondent.columns:
         competency, role, part = c.split("|")
-        parts.append(wide.select("unit_id", competency=pl.lit(competency), role=pl.lit(role), part=pl.lit(part),
+        parts.append(wide.select(*keys.columns, competency=pl.lit(competency), role=pl.lit(role), part=pl.lit(part),
                                  n=pl.col(f"n:{c}").cast(pl.Int64), sum_score=f"s:{c}", sum_squares=f"q:{c}"))
-    return pl.concat(parts).filter(pl.col("n") > 0)
+    return pl.concat(parts).filter(pl.col("n") > 0).cast(schema)
 
 
 def unit_item_sums(unit_ids: pl.Series, scores: pl.DataFrame) -> pl.DataFrame:

@@ -5,7 +5,9 @@
 --   wave and competency the mapping gives asked items for, so "too few answers" differs from
 --   "not measured" (no row);
 -- - 'predecessors': for a unit that replaced others (dim_unit_lineage), each wave before it
---   existed, over the union of its predecessors' respondents at its own role.
+--   existed, over the union of its predecessors' respondents at its own role;
+-- - 'breakdown': an area's respondents in one group (`grp`) of the configured background column
+--   (int_breakdown_sums). `grp` is '' for the other two.
 -- The exact integer sums per cell come from int_competency_sums (wave by wave). Mean, SD and
 -- the 95 % t-interval are computed here once, from those sums (a rebuild gives the same bits).
 with own_cells as (
@@ -28,9 +30,11 @@ stitched_cells as (   -- waves before the successor existed in which a predecess
     group by all
 ),
 cells as (
-    select *, 'own' as source from own_cells
+    select *, 'own' as source, '' as grp from own_cells
     union all
-    select *, 'predecessors' as source from stitched_cells
+    select *, 'predecessors' as source, '' as grp from stitched_cells
+    union all
+    select survey, wave, wave_date, unit_id, competency, role, 'breakdown' as source, grp from int_breakdown_sums
 ),
 own_groups as (
     select survey, wave, unit_id, competency, role, n, n_own, sum_score, sum_squares
@@ -38,10 +42,13 @@ own_groups as (
     where n is not null
 ),
 group_sums as (
-    select survey, wave, unit_id, competency, 'own' as source, n, n_own, sum_score, sum_squares
+    select survey, wave, unit_id, competency, 'own' as source, '' as grp, n, n_own, sum_score, sum_squares
     from own_groups
     union all
-    select s.survey, s.wave, s.unit_id, s.competency, 'predecessors' as source,
+    select survey, wave, unit_id, competency, 'breakdown' as source, grp, n, n_own, sum_score, sum_squares
+    from int_breakdown_sums
+    union all
+    select s.survey, s.wave, s.unit_id, s.competency, 'predecessors' as source, '' as grp,
            sum(g.n), 0, sum(g.sum_score), sum(g.sum_squares)
     from stitched_cells as s
     join dim_unit_lineage as l on l.unit_id = s.unit_id
@@ -60,7 +67,7 @@ group_stats as (
 )
 select
     -- keys
-    c.survey, c.wave, c.wave_date, c.unit_id, c.competency, c.role, c.source,
+    c.survey, c.wave, c.wave_date, c.unit_id, c.competency, c.role, c.source, c.grp,
     -- group
     coalesce(s.n, 0)     as n,
     coalesce(s.n_own, 0) as n_own,
@@ -71,5 +78,5 @@ select
     s.mean - q.t975 * s.sd / sqrt(s.n)    as ci_low,
     s.mean + q.t975 * s.sd / sqrt(s.n)    as ci_high
 from cells as c
-left join group_stats as s using (survey, wave, unit_id, competency, source)
+left join group_stats as s using (survey, wave, unit_id, competency, source, grp)
 left join stg_t_quantiles as q on q.df = least(s.n - 1, (select max(df) from stg_t_quantiles))

@@ -22,3 +22,4 @@ left join (select unit_id, string_agg(predecessor_id, ', ' order by predecessor_
 join disclosure as d
     on d.figure = case s.source when 'own' then 'competency_score' else 'stitched_score' end
    and d.survey = s.survey and d.wave = s.wave and d.unit_id = s.unit_id and d.key = s.competency
+where s.source in ('own', 'predecessors')   -- breakdown cells: mart_breakdown_scores

@@ -1,0 +1,15 @@
+-- Per unit, wave and breakdown group (the configured background column, `breakdowns.by`), the
+-- sums of its own respondents' competency scores by role level and part (pipeline/transform.py:
+-- unit_score_sums). Scores in integer 1e-9 points.
+select
+    survey::varchar       as survey,
+    wave::varchar         as wave,
+    unit_id::varchar      as unit_id,
+    grp::varchar          as grp,
+    competency::varchar   as competency,
+    role::varchar         as role,
+    part::varchar         as part,
+    n::bigint             as n,
+    sum_score::hugeint    as sum_score,
+    sum_squares::hugeint  as sum_squares
+from src_unit_group_score_sums
