@@ -136,13 +136,15 @@ class _Contracted:
                     break
 
     def part(self, start: Hashable) -> list:
-        seen, queue = {start}, deque([start])
+        """The merged nodes connected to `start`, in breadth-first order (a rebuild decides alike)."""
+        seen, order, queue = {start}, [start], deque([start])
         while queue:
             for y in self.arcs.get(queue.popleft(), ()):
                 if y not in seen:
                     seen.add(y)
+                    order.append(y)
                     queue.append(y)
-        return list(seen)
+        return order
 
     def leaf_cut(self, part: list) -> set | None:
         for x in part:

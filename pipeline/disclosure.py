@@ -272,7 +272,7 @@ def decide_wave(con: duckdb.DuckDBPyConnection, survey: str, wave: str, together
     cells = figures.filter(is_cell)
     if cells.is_empty():
         return decisions
-    counts = _in_waves(con, GROUP_COUNTS_SQL, one)
+    counts = _in_waves(con, GROUP_COUNTS_SQL, one, "order by all")
     return pl.concat([decisions, decide_breakdowns(cells, decisions, units, counts, minimum[survey])])
 
 
@@ -444,7 +444,7 @@ def check_breakdowns(con: duckdb.DuckDBPyConnection, survey: str, wave: str, min
     parent = dict(zip(units["unit_id"], units["parent_id"]))
     nodes = con.sql("select family, unit_id, part, node, parent_node, shown from disclosure "
                     "where survey = ? and wave = ? and node is not null", params=one).pl()
-    counts = _in_waves(con, GROUP_COUNTS_SQL, [(survey, wave)])
+    counts = _in_waves(con, GROUP_COUNTS_SQL, [(survey, wave)], "order by all")
     for (family,), mine in cells.group_by("family"):
         areas = set(mine["unit_id"])
         parent_area = {a: _nearest(parent.get(a), areas, parent) for a in areas}

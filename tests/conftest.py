@@ -13,6 +13,7 @@ def settings_for(tmp: Path, **paths: Path) -> Settings:
     values = dict(root=tmp, raw=tmp / "raw", warehouse=tmp / "warehouse" / "sammen.duckdb",
                   framework=base.framework, instruments=base.instruments, mapping=base.mapping,
                   columns=base.columns, key_file=tmp / "key",
+                  breakdown_by=base.breakdown_by, breakdown_areas=base.breakdown_areas,
                   duckdb={**base.duckdb, "temp_directory": str(tmp / "spill")})
     values.update(paths)
     return Settings(**values)

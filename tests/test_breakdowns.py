@@ -4,13 +4,18 @@ indicator is a linear combination of the published sets (the regions and the sho
 from __future__ import annotations
 
 import itertools
+import shutil
 
+import duckdb
 import numpy as np
+import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.linalg import null_space
 
 from pipeline.breakdowns import cells, edges, find_leak, group_node, settle
+from pipeline.disclosure import check_breakdowns
+from pipeline.warehouse import private_path
 
 MINIMUM = 5
 
@@ -105,3 +110,55 @@ def test_groups_spread_over_the_units_are_shown_but_for_the_complement() -> None
     assert settle(atoms, {"A": None}, MINIMUM) == ({("A", "HK")}, {("A", "lærer")})
     assert lightest_derivable_small(atoms, {"A": None}, {("A", "lærer"), ("A", "pædagog")}) == 2
     assert lightest_derivable_small(atoms, {"A": None}, {("A", "pædagog")}) is None
+
+
+def test_every_published_cell_is_its_groups_mean_computed_from_the_answers(demo_site) -> None:
+    """Each shown cell of a survey wave, recomputed from respondent-level answers in the private
+    warehouse (not from the sums the build adds up): the group's respondents in the area's
+    subtree, each scored on the cell's measure (weighted mean of answered items, at least half)."""
+    settings, _ = demo_site
+    con = duckdb.connect(str(private_path(settings.warehouse)), read_only=True)
+    survey, wave = con.execute("select survey, max(wave) from mart_breakdown_scores where survey = 'apv' group by 1").fetchall()[0]
+    cells = con.sql("""select m.unit_id, m.grp, m.score, m.n, d.family from mart_breakdown_scores as m
+                       join disclosure as d on d.figure = 'breakdown_score' and d.survey = m.survey and d.wave = m.wave
+                        and d.unit_id = m.unit_id and d.key = m.competency || '|' || m.grp
+                       where m.survey = ? and m.wave = ? and not m.suppressed""", params=[survey, wave]).pl()
+    answers = con.sql("""select r.respondent_key, r.unit_id, coalesce(r.age_group, 'Ikke oplyst') as grp, s.item_code, s.score
+                         from fct_respondents as r join fct_responses as s using (survey, wave, respondent_key)
+                         where r.survey = ? and r.wave = ?""", params=[survey, wave]).pl()
+    tree = con.sql("select unit_id, ancestor_id from dim_unit_tree where survey = ? and wave = ?", params=[survey, wave]).pl()
+    con.close()
+    assert cells.height >= 10
+    for area, grp, score, n, family in cells.iter_rows():
+        weights = {term.split("*")[0]: float(term.split("*")[1]) for term in family.split(" + ")}
+        mine = answers.join(tree.filter(pl.col("ancestor_id") == area), on="unit_id").filter(
+            pl.col("grp") == grp, pl.col("item_code").is_in(list(weights)))
+        per = (mine.with_columns(w=pl.col("item_code").replace_strict(weights, return_dtype=pl.Float64))
+               .group_by("respondent_key")
+               .agg(answered=pl.col("score").is_not_null().sum(),
+                    value=(pl.col("score") * pl.col("w")).sum() / pl.col("w").filter(pl.col("score").is_not_null()).sum())
+               .filter(2 * pl.col("answered") >= len(weights), pl.col("answered") > 0))
+        assert (n, round(score, 6)) == (per.height, round(per["value"].mean(), 6)), (area, grp)
+
+
+def test_the_audit_finds_hidden_cells_shown_again(demo_site, tmp_path) -> None:
+    settings, _ = demo_site
+    copy = tmp_path / "private.duckdb"
+    shutil.copy(private_path(settings.warehouse), copy)
+    con = duckdb.connect(str(copy))
+    survey, wave, minimum = con.execute("""
+        select m.survey, m.wave, s.min_group_size from mart_breakdown_scores as m join dim_survey as s using (survey)
+        where m.suppressed group by all order by count(*) desc limit 1""").fetchall()[0]
+    assert check_breakdowns(con, survey, wave, minimum) == {
+        "figures_checked": con.execute("select count(*) from mart_breakdown_scores where survey = ? and wave = ? "
+                                       "and not suppressed", [survey, wave]).fetchall()[0][0],
+        "small_groups": 0, "hidden_with_figures": 0}
+    con.execute("""update mart_breakdown_scores as m set score = s.score, n = s.n
+                   from int_competency_scores as s
+                   where s.source = 'breakdown' and s.survey = m.survey and s.wave = m.wave and s.unit_id = m.unit_id
+                     and s.competency = m.competency and s.grp = m.grp and m.suppressed and m.survey = ? and m.wave = ?""",
+                [survey, wave])
+    assert check_breakdowns(con, survey, wave, minimum)["hidden_with_figures"] > 0   # a hidden cell with a number
+    con.execute("update mart_breakdown_scores set suppressed = false where survey = ? and wave = ?", [survey, wave])
+    assert check_breakdowns(con, survey, wave, minimum)["small_groups"] > 0          # every cell shown: it leaks
+    con.close()
