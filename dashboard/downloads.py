@@ -51,8 +51,8 @@ def build(ctx: Context, kind: str, args: Mapping[str, str]) -> tuple[str, bytes,
         sheets = {"Overblik": cells.with_columns(
             pl.col("unit_id").replace_strict(names, default=None).str.strip_chars().alias("unit_name"))}
     elif page == "udvikling":
-        trend, _ = udvikling.data(ctx, access, survey, unit)
-        sheets = {"Udvikling": trend}
+        trend, _ = udvikling.data(ctx, access, survey, unit)   # checks every value first
+        sheets = {"Udvikling": trend, "Fordelt på baggrund": ctx.warehouse.breakdowns(survey, unit)}
     elif page == "enhedsprofil":
         scores, items = enhedsprofil.data(ctx, access, survey, wave, unit)
         sheets = {"Kompetencer": scores, "Spørgsmål": items}

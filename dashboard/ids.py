@@ -36,7 +36,7 @@ def hp(field: str, slot: int) -> str:
     return f"hp-{field}-{slot}"
 
 # Udvikling: the unit's focus points beside the following wave's change
-UD_FOCUS = "ud-focus"
+UD_FOCUS, UD_BREAKDOWN = "ud-focus", "ud-breakdown"
 
 # Drivkræfter
 DK_SURVEY, DK_WAVE, DK_OUTCOME, DK_ROLE, DK_AREA = "dk-survey", "dk-wave", "dk-outcome", "dk-role", "dk-area"

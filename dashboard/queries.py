@@ -124,6 +124,14 @@ class Warehouse:
             where s.survey = ? and s.unit_id = ?
             order by s.wave""", [area_unit_id, survey, unit_id])
 
+    def breakdowns(self, survey: str, unit_id: str) -> pl.DataFrame:
+        """The area's published breakdown cells over waves (mart_breakdown_scores)."""
+        return self.frame("""
+            select wave, background, grp, competency, score, n, ci_low, ci_high, suppressed
+            from mart_breakdown_scores
+            where survey = ? and unit_id = ?
+            order by wave, grp, competency""", [survey, unit_id])
+
     def role_spread(self, survey: str, wave: str, role: str, unit_ids: list[str] | None) -> pl.DataFrame:
         """Shown unit scores at one role level (restricted to unit_ids when given)."""
         return self.frame("""

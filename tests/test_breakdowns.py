@@ -13,6 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.linalg import null_space
 
+from conftest import tree_below
+from dash_client import call, login
+from dashboard.app import create_app
+from dashboard.web import WebSettings
 from pipeline.breakdowns import cells, edges, find_leak, group_node, settle
 from pipeline.disclosure import check_breakdowns
 from pipeline.warehouse import private_path
@@ -162,3 +166,28 @@ def test_the_audit_finds_hidden_cells_shown_again(demo_site, tmp_path) -> None:
     con.execute("update mart_breakdown_scores set suppressed = false where survey = ? and wave = ?", [survey, wave])
     assert check_breakdowns(con, survey, wave, minimum)["small_groups"] > 0          # every cell shown: it leaks
     con.close()
+
+
+def test_med_sees_its_areas_breakdown_as_published(demo_site, tmp_path) -> None:
+    """Udvikling shows the area's cells as the mart has them: a shown cell's score, a hidden one's
+    wording, and for a unit without breakdowns a sentence saying where they are."""
+    settings, ids = demo_site
+    app = create_app(settings.warehouse, settings.root / "users.json", WebSettings(private=tmp_path / "private"))
+    client = app.server.test_client()
+    login(client, "med", "med-pass-123")
+    area = ids["Center for Dagtilbud"]
+    body = call(client, "ud-breakdown.children", {"ud-survey": "trivsel", "ud-unit": area}).get_json()
+    shown = str(body["response"]["ud-breakdown"]["children"])
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    cells = con.execute("select grp, competency, score, suppressed from mart_breakdown_scores "
+                        "where survey = 'trivsel' and unit_id = ? and wave = (select max(wave) from mart_breakdown_scores "
+                        "where survey = 'trivsel')", [area]).fetchall()
+    leader = con.execute("select unit_id from mart_units where leader_role = 'Leder af medarbejder' and is_current").fetchall()
+    con.close()
+    assert "Fordelt på aldersgruppe" in shown and any(not hidden for *_, hidden in cells)
+    for grp, competency, score, hidden in cells:
+        assert grp in shown and (hidden or f"{score:.0f}" in shown)
+    below = tree_below(settings, area)
+    team = next(u for (u,) in leader if u in below)
+    other = call(client, "ud-breakdown.children", {"ud-survey": "trivsel", "ud-unit": team}).get_json()
+    assert "vises kun for de større områder" in str(other["response"]["ud-breakdown"]["children"])

@@ -220,3 +220,18 @@ def test_a_chef_writes_a_handleplan_rebuilds_and_sees_it_in_udvikling(page: Page
     page.get_by_role("navigation", name="Visninger").get_by_role("link", name="Udvikling").click()
     expect(page.locator("#ud-focus")).to_contain_text("Fokus siden 2025: Kommunikation")
     expect(page.locator("#ud-focus")).to_contain_text("2026")
+
+
+def test_med_reads_its_areas_breakdown_by_age_group(page: Page, base_url: str) -> None:
+    log_in(page, base_url, "med")
+    page.get_by_role("navigation", name="Visninger").get_by_role("link", name="Udvikling").click()
+    page.locator("#ud-trend .js-plotly-plot").wait_for()
+    section = page.locator("#ud-breakdown")
+    expect(section.get_by_role("heading", name="Fordelt på aldersgruppe")).to_be_visible()
+    expect(section.locator(".gtitle")).to_contain_text("Center for Dagtilbud fordelt på aldersgruppe")
+    section.get_by_text("Vis tallene som tabel").click()
+    expect(section.get_by_role("columnheader", name="Aldersgruppe")).to_be_visible()
+    expect(section.get_by_role("cell", name="Under 30 år").first).to_be_visible()
+    assert_accessible(page, "Udvikling, fordelt på aldersgruppe")
+    choose(page, "ud-survey", "Ledelsesevaluering")                      # rates the nearest leader: not broken down
+    expect(section).to_contain_text("vises kun for de større områder")

@@ -10,8 +10,10 @@ from dashboard import components as ui
 from dashboard.access import Access
 from dashboard.context import Context
 from dashboard.wiring import wire
+from pipeline.transform import NOT_GIVEN
 
 PAGE = "udvikling"
+BACKGROUND_NAMES = {"age_group": "aldersgruppe", "seniority": "anciennitet", "job_group": "stillingsgruppe"}
 
 
 def data(ctx: Context, access: Access, survey: object, unit: object) -> tuple[pl.DataFrame, str | None]:
@@ -37,6 +39,7 @@ def layout(ctx: Context, access: Access) -> html.Div:
         dcc.Loading(dcc.Graph(id=ids.UD_TREND, config={"displaylogo": False})),
         html.Div(id=ids.UD_FOCUS),
         html.Div(id=ids.UD_TABLE),
+        html.Div(id=ids.UD_BREAKDOWN),
         html.Div([ui.download_link(ids.UD_EXCEL, "Hent som Excel"), ui.download_link(ids.UD_PDF, "Hent rapport (PDF)")],
                  className="exports"),
     ])
@@ -64,7 +67,46 @@ def show(ctx: Context, access: Access, survey: object, unit: object) -> tuple:
         .alias("Målt på"))
     return (fig, ui.details_table(tab, f"Udvikling for {ctx.unit_name(unit)}"),
             ui.href("excel", page=PAGE, survey=survey, unit=unit), ui.href("pdf", survey=survey, unit=unit),
-            focus(ctx, survey, unit))
+            focus(ctx, survey, unit), breakdown(ctx, survey, unit))
+
+
+def breakdown(ctx: Context, survey: str, unit: str) -> html.Div:
+    """The area's scores by one background column (the suppression stage decided every cell):
+    the latest wave as a chart, every wave as a table."""
+    cells = ctx.warehouse.breakdowns(survey, unit)
+    if cells.is_empty():
+        return html.Div(html.P("Fordelinger på baggrund (fx aldersgruppe) vises kun for de større områder, HR har "
+                               "valgt, og kun for kompetencer målt med spørgsmål om arbejdspladsen."), className="breakdown")
+    name = BACKGROUND_NAMES.get(cells["background"][0], cells["background"][0])
+    groups = sorted(cells["grp"].unique().to_list(), key=group_order)
+    latest = cells["wave"].max()
+    fig = charts.breakdown(cells.filter(pl.col("wave") == latest), ctx.warehouse.competencies(), groups,
+                           f"{ctx.unit_name(unit)} fordelt på {name}, {latest}")
+    tab = cells.sort(pl.col("wave"), pl.col("grp").map_elements(lambda g: groups.index(g), return_dtype=pl.Int64),
+                     "competency").select(
+        pl.col("wave").alias("År"), pl.col("grp").alias(name.capitalize()), pl.col("competency").alias("Kompetence"),
+        pl.struct("score", "suppressed").map_elements(lambda s: ui.score_text(s["score"], s["suppressed"]),
+                                                      return_dtype=pl.String).alias("Score"),
+        pl.col("ci_low").round(0).alias("Interval fra"), pl.col("ci_high").round(0).alias("Interval til"),
+        pl.col("n").alias("Besvarelser"))
+    return html.Div([
+        html.H2(f"Fordelt på {name}"),
+        html.P(f"Områdets score for hver {name} med 95 %-interval. En gruppe vises kun, når den har mindst det "
+               "mindste antal besvarelser, og når ingen kan regne en lille gruppe ud ved at trække tal fra "
+               f"hinanden – heller ikke med tallene for enhederne i området. Derfor er nogle grupper skjult "
+               f"(\"{ui.SUPPRESSED_TEXT}\"), selv om de er store. Kun kompetencer målt med spørgsmål om "
+               "arbejdspladsen (ikke om nærmeste leder) fordeles."),
+        dcc.Graph(figure=fig, config={"displaylogo": False}),
+        ui.details_table(tab, f"{ctx.unit_name(unit)} fordelt på {name}"),
+    ], className="breakdown")
+
+
+def group_order(group: str) -> tuple:
+    """Groups in their natural order: 'Under 30 år' before '30-39 år', 'Over 5 år' last, 'Ikke oplyst' at the end."""
+    digits = "".join(ch if ch.isdigit() else " " for ch in group).split()
+    number = int(digits[0]) if digits else 0
+    return (group == NOT_GIVEN, 0 if group.startswith("Under") else 2 if group.startswith("Over") else 1,
+            number, group)
 
 
 def focus(ctx: Context, survey: str, unit: str) -> html.Div:
@@ -91,5 +133,5 @@ def focus(ctx: Context, survey: str, unit: str) -> html.Div:
 
 def register(app: dash.Dash, ctx: Context) -> None:
     wire(app, ctx, show, [(ids.UD_TREND, "figure"), (ids.UD_TABLE, "children"), (ids.UD_EXCEL, "href"), (ids.UD_PDF, "href"),
-                          (ids.UD_FOCUS, "children")],
+                          (ids.UD_FOCUS, "children"), (ids.UD_BREAKDOWN, "children")],
          [(ids.UD_SURVEY, "value"), (ids.UD_UNIT, "value")], view=PAGE)
