@@ -295,7 +295,8 @@ def decide_breakdowns(cells: pl.DataFrame, decisions: pl.DataFrame, units: pl.Da
     innermost breakdown area. A family with a mixed figure, or respondents in an area that no shown
     figure covers, is not one `breakdowns` can decide: its cells are all hidden."""
     parent = dict(zip(units["unit_id"], units["parent_id"]))
-    cells = cells.with_columns(grp=pl.col("key").str.split("|").list.get(-1), family=pl.col("own_measure"))
+    cells = cells.with_columns(grp=pl.col("key").str.splitn("|", 2).struct.field("field_1"),   # a group may hold "|"
+                               family=pl.col("own_measure"))
     hidden: dict[tuple, str] = {}
     for (family,), mine in cells.group_by("family", maintain_order=True):
         nodes = decisions.filter(pl.col("family") == family, pl.col("node").is_not_null()).unique("node")

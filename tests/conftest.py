@@ -62,10 +62,13 @@ HOSTILE_NAMES = [  # unit names an attacker (or an unlucky HR export) could put 
     '=HYPERLINK("http://evil.example","klik")', "+SUM(1+1)", "@cmd", "-2+3", "Ærø Øst å 🌱 " + "x" * 300,
 ]
 LONG_IDS = {"Center for Skoler": "CENTER-SKOLER-1", "Center for Dagtilbud": "CENTER-SKOLER-2"}
+HOSTILE_GROUPS = {"Under 30 år": '<img src=x onerror="alert(1)">|30', "60 år og derover": '=HYPERLINK("http://evil.example","klik")'}
+AGE_GROUPS = ["Under 30 år", "30-39 år", "40-49 år", "50-59 år", "60 år og derover"]   # the demo's
 
 
-def _rewrite(path: Path, ids: dict[str, str], names: dict[str, str]) -> None:
-    """Map unit ids in every column that holds only unit ids, and unit names, in one file."""
+def _rewrite(path: Path, ids: dict[str, str], names: dict[str, str], groups: dict[str, str] | None = None) -> None:
+    """Map unit ids in every column that holds only unit ids, unit names, and age groups (in every
+    column that holds only the demo's age groups), in one file."""
     import io
 
     import polars as pl
@@ -83,7 +86,9 @@ def _rewrite(path: Path, ids: dict[str, str], names: dict[str, str]) -> None:
     frame = frame.with_columns(
         [pl.col(c).replace(ids) for c in frame.columns if frame[c].drop_nulls().is_in(list(ids)).all()
          and frame[c].drop_nulls().len() > 0]
-        + [pl.col(c).replace(names) for c in frame.columns if c == "unit_name"])
+        + [pl.col(c).replace(names) for c in frame.columns if c == "unit_name"]
+        + [pl.col(c).replace(groups or {}) for c in frame.columns if frame[c].drop_nulls().is_in(AGE_GROUPS).all()
+           and frame[c].drop_nulls().len() > 0])
     if path.suffix == ".csv":
         path.write_bytes(bom + frame.write_csv(separator=sep).encode(encoding))
     else:
@@ -93,7 +98,8 @@ def _rewrite(path: Path, ids: dict[str, str], names: dict[str, str]) -> None:
 def make_hostile_site(tmp: Path):
     """The small demo municipality with hostile unit ids and names: two centres whose ids share
     their first 12 characters, every other id with '_', '%' or 40 characters, and units named as
-    markup, formulas, 300 characters, emoji and æøå. Returns (settings, ids by original name,
+    markup, formulas, 300 characters, emoji and æøå; two age groups named as markup and a
+    formula (HOSTILE_GROUPS). Returns (settings, ids by original name,
     ids by hostile name). Also used by benchmarks/security_probes.py."""
     import polars as pl
 
@@ -111,7 +117,7 @@ def make_hostile_site(tmp: Path):
     teams = [n for n in org.filter(pl.col("level") == "afdeling")["unit_name"].unique().sort()][:len(HOSTILE_NAMES)]
     names = dict(zip(teams, HOSTILE_NAMES))
     for path in sorted(settings.raw.iterdir()):
-        _rewrite(path, by_old, names)
+        _rewrite(path, by_old, names, HOSTILE_GROUPS)
     build(settings)
     ids = {name: by_old[old] for name, old in latest.items()}
     store = UserStore(tmp / "users.json")

@@ -13,7 +13,7 @@ import zlib
 import duckdb
 import pytest
 
-from conftest import HOSTILE_NAMES, tree_below
+from conftest import HOSTILE_GROUPS, HOSTILE_NAMES, tree_below
 from dash_client import call, login
 from dashboard.access import Access, BadRequest, Forbidden
 from dashboard.app import create_app
@@ -162,6 +162,39 @@ def test_unit_names_are_text_in_plotly_figures(site) -> None:
         response = call(client, "ov-heatmap.figure", {"ov-survey": "trivsel", "ov-wave": "2026", "ov-root": parent})
         labels = response.get_json()["response"]["ov-heatmap"]["figure"]["data"][0]["y"]
         _assert_escaped(" ".join(labels), hostile)
+
+
+def test_background_groups_are_text_in_the_breakdown_and_its_excel(site) -> None:
+    app, settings, _, _ = site
+    client = _client(app, "hr")
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    areas = [u for (u,) in con.execute("select distinct unit_id from mart_breakdown_scores where survey = 'trivsel'").fetchall()]
+    con.close()
+    hostile = set(HOSTILE_GROUPS.values())
+    in_tables, in_sheets = set(), set()
+    for area in areas:
+        body = call(client, "ud-breakdown.children", {"ud-survey": "trivsel", "ud-unit": area}).get_json()
+        body = body["response"]["ud-breakdown"]["children"]
+        graph = next(c for c in body["props"]["children"] if c.get("type") == "Graph")
+        names = [t["name"] for t in graph["props"]["figure"]["data"]]
+        _assert_escaped(" ".join(names), [g for g in hostile if any(g.replace("<", "&lt;").replace(">", "&gt;") == n
+                                                                    for n in names)])
+        in_tables |= hostile & set(_strings(body))              # table cells: the group's text as it is
+        data = client.get(f"/download/excel?page=udvikling&survey=trivsel&unit={area}").data
+        sheets, texts = _xlsx_cells(data)
+        assert "<f>" not in sheets and "<f " not in sheets and "<hyperlink" not in sheets
+        in_sheets |= hostile & texts
+    assert in_tables == hostile and in_sheets == hostile
+
+
+def _strings(node: object) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for v in node.values() for s in _strings(v)]
+    if isinstance(node, list):
+        return [s for v in node for s in _strings(v)]
+    return []
 
 
 def _assert_escaped(text: str, hostile: list[str]) -> None:
