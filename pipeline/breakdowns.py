@@ -167,17 +167,37 @@ def cells(atoms: Atoms, parent_area: Mapping[Hashable, Hashable | None]) -> dict
 def settle(atoms: Atoms, parent_area: Mapping[Hashable, Hashable | None], minimum: int) -> tuple[set, set]:
     """Which cells (area, group) to hide: (primary, secondary). Cells are every (area, group)
     with respondents; primary: fewer than `minimum`; secondary: hidden, smallest first among the
-    cells that may close a small derivable group (`_candidates`), until there is none."""
+    cells that may close a small derivable group (`_candidates`), until there is none.
+
+    A small cut lies within one connected part of the graph, and hiding a cell only moves its
+    atoms to the cell above (or H): parts only ever join. So each part is checked once, and again
+    only when a hidden cell changed it."""
     n = cells(atoms, parent_area)
     primary = {cell for cell, count in n.items() if count < minimum}
     shown = set(n) - primary
     secondary: set = set()
-    safe: set[frozenset] = set()    # connected parts found safe: a hidden cell changes only its own
-    while leaks := _leaks(edges(atoms, shown, parent_area), minimum, safe):
-        for inside, cut in leaks:     # one per connected part
-            victim = min(_candidates(inside, cut, shown), key=lambda c: (n[c], str(c)))
-            shown.discard(victim)
-            secondary.add(victim)
+    graph = _Parts()
+    at: dict[tuple, list] = defaultdict(list)          # group node -> its atoms
+    for atom, count in atoms.items():
+        if count > 0:
+            node = group_node(atom[1], atom[2], shown, parent_area)
+            at[node].append(atom)
+            graph.add((atom[0], node), count)
+    queue = deque(list(graph.parts))
+    while queue:
+        root = queue.popleft()
+        if root not in graph.parts or (leak := find_leak(graph.parts[root], minimum)) is None:
+            continue                                   # merged into a part still queued, or safe
+        victim = min(_candidates(*leak, shown), key=lambda c: (n[c], str(c)))
+        shown.discard(victim)
+        secondary.add(victim)
+        graph.drop_node(victim)
+        above = group_node(parent_area.get(victim[0]), victim[1], shown, parent_area)
+        moved = at.pop(victim)                         # a cell at a leak has atoms: it is a node of the graph
+        for atom in moved:
+            at[above].append(atom)
+            graph.add((atom[0], above), atoms[atom])
+        queue.append(graph.root((moved[-1][0], above)))
     return primary, secondary
 
 
@@ -187,23 +207,33 @@ def _candidates(inside: set, cut: set, shown: set) -> set:
     return ({node for _, node in cut} & shown) or ({node for kind, node in inside if kind == "g"} & shown)
 
 
-def _leaks(graph: Mapping[tuple[Hashable, tuple], int], minimum: int, safe: set[frozenset]) -> list[tuple]:
-    """find_leak of each connected part not yet known safe (a small cut lies within one part)."""
-    merged = _Merge()
-    for region, node in graph:
-        merged.union(("r", region), ("g", node))
-    parts: dict[Hashable, dict] = defaultdict(dict)
-    for edge, n in graph.items():
-        parts[merged.find(("r", edge[0]))][edge] = n
-    leaks = []
-    for part in parts.values():
-        key = frozenset(part.items())
-        if key not in safe:
-            if (leak := find_leak(part, minimum)) is not None:
-                leaks.append(leak)
-            else:
-                safe.add(key)
-    return leaks
+class _Parts:
+    """The graph's edges, grouped by connected part (union-find; parts only join)."""
+    def __init__(self) -> None:
+        self.merged, self.parts = _Merge(), {}         # root -> {(region, node): respondents}
+        self.regions_at: dict[tuple, set] = defaultdict(set)
+
+    def root(self, edge: tuple) -> Hashable:
+        return self.merged.find(("r", edge[0]))
+
+    def add(self, edge: tuple, count: int) -> Hashable:
+        a, b = self.merged.find(("r", edge[0])), self.merged.find(("g", edge[1]))
+        if a != b:
+            pa, pb = self.parts.pop(a, {}), self.parts.pop(b, {})
+            if len(pa) < len(pb):
+                a, b, pa, pb = b, a, pb, pa
+            self.merged.up[b] = a
+            pa.update(pb)
+            self.parts[a] = pa
+        part = self.parts.setdefault(a, {})
+        part[edge] = part.get(edge, 0) + count
+        self.regions_at[edge[1]].add(edge[0])
+        return a
+
+    def drop_node(self, node: tuple) -> None:
+        part = self.parts[self.merged.find(("g", node))]
+        for region in self.regions_at.pop(node, ()):
+            del part[(region, node)]
 
 
 class _Merge:

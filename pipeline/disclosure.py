@@ -272,19 +272,25 @@ def decide_wave(con: duckdb.DuckDBPyConnection, survey: str, wave: str, together
     cells = figures.filter(is_cell)
     if cells.is_empty():
         return decisions
-    counts = _in_waves(con, GROUP_COUNTS_SQL, one, "order by all")
+    counts = group_counts(con, survey, wave)
     return pl.concat([decisions, decide_breakdowns(cells, decisions, units, counts, minimum[survey])])
 
 
 # Per unit, breakdown group and measure of a breakdown cell: the unit's own respondents valued by
 # that measure (one (competency, role) of the measure stands for all: the same items, the same n)
 GROUP_COUNTS_SQL = """
-    select s.survey, s.wave, s.unit_id, s.grp, b.measure, max(s.n) as n
+    select s.unit_id, s.grp, b.measure, max(s.n) as n
     from stg_unit_group_score_sums as s
-    join (select distinct survey, wave, competency, role, measure from int_breakdown_sums) as b
-      using (survey, wave, competency, role)
-    where s.part = 'below'
-    group by all"""
+    join (select distinct competency, role, measure from int_breakdown_sums where survey = $survey and wave = $wave) as b
+      using (competency, role)
+    where s.survey = $survey and s.wave = $wave and s.part = 'below'
+    group by all
+    order by all"""
+
+
+def group_counts(con: duckdb.DuckDBPyConnection, survey: str, wave: str) -> pl.DataFrame:
+    """GROUP_COUNTS_SQL for one survey wave (constant filters: DuckDB prunes the other waves)."""
+    return con.sql(GROUP_COUNTS_SQL, params={"survey": survey, "wave": wave}).pl()
 
 
 def decide_breakdowns(cells: pl.DataFrame, decisions: pl.DataFrame, units: pl.DataFrame, counts: pl.DataFrame,
@@ -334,8 +340,7 @@ def _atoms(nodes: pl.DataFrame, counts: pl.DataFrame, areas: set[str], parent: d
     node = {(u, p): k for u, p, k in nodes.select("unit_id", "part", "node").iter_rows()}
     up = dict(zip(nodes["node"], nodes["parent_node"]))
     shown = set(nodes.filter(pl.col("shown"))["node"])
-    atoms: dict[tuple, int] = {}
-    for unit, grp, n in counts.select("unit_id", "grp", "n").iter_rows():
+    def place(unit: str) -> tuple:
         at = node.get((unit, "own"), node.get((unit, "unit")))   # the innermost figure over the unit's own
         above = parent.get(unit)
         while at is None and above is not None:
@@ -343,7 +348,12 @@ def _atoms(nodes: pl.DataFrame, counts: pl.DataFrame, areas: set[str], parent: d
             above = parent.get(above)
         while at is not None and at not in shown:
             at = up.get(at)
-        area = _nearest(unit, areas, parent)
+        return at, _nearest(unit, areas, parent)                  # its region, its innermost area
+
+    atoms: dict[tuple, int] = {}
+    placed: dict[str, tuple] = {}
+    for unit, grp, n in counts.select("unit_id", "grp", "n").iter_rows():
+        at, area = placed[unit] if unit in placed else placed.setdefault(unit, place(unit))
         if at is None:
             if area is not None:
                 return {}, False
@@ -445,7 +455,7 @@ def check_breakdowns(con: duckdb.DuckDBPyConnection, survey: str, wave: str, min
     parent = dict(zip(units["unit_id"], units["parent_id"]))
     nodes = con.sql("select family, unit_id, part, node, parent_node, shown from disclosure "
                     "where survey = ? and wave = ? and node is not null", params=one).pl()
-    counts = _in_waves(con, GROUP_COUNTS_SQL, [(survey, wave)], "order by all")
+    counts = group_counts(con, survey, wave)
     for (family,), mine in cells.group_by("family"):
         areas = set(mine["unit_id"])
         parent_area = {a: _nearest(parent.get(a), areas, parent) for a in areas}
