@@ -162,25 +162,26 @@ def profile(scores: pl.DataFrame, competencies: list[str], title: str) -> go.Fig
 GROUP_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
 
 
-def breakdown(cells: pl.DataFrame, competencies: list[str], groups: list[str], title: str) -> go.Figure:
-    """One wave's breakdown: per competency a bar per group with its interval; a hidden cell has
-    no bar, only its group's legend says so in the table below."""
-    fig = go.Figure()
-    for i, group in enumerate(groups):
-        d = {r["competency"]: r for r in cells.filter(pl.col("grp") == group, ~pl.col("suppressed")).iter_rows(named=True)}
-        shown = [c for c in competencies if c in d]
-        fig.add_trace(go.Bar(
-            y=shown, x=[d[c]["score"] for c in shown], orientation="h", name=plain(group),
-            marker_color=GROUP_COLOURS[i % len(GROUP_COLOURS)], text=[f"{d[c]['score']:.0f}" for c in shown],
-            textposition="inside", insidetextanchor="start",
-            hovertemplate="%{y}, %{fullData.name}: %{x:.0f}<extra></extra>",
-            error_x=dict(type="data", symmetric=False, color="#333",
-                         array=[d[c]["ci_high"] - d[c]["score"] for c in shown],
-                         arrayminus=[d[c]["score"] - d[c]["ci_low"] for c in shown])))
-    fig.update_layout(barmode="group", legend=dict(traceorder="normal"))
-    fig.update_xaxes(range=[0, 100])
-    fig.update_yaxes(autorange="reversed", automargin=True, categoryorder="array", categoryarray=competencies)
-    return _layout(fig, plain(title), 160 + 26 * len(competencies) * max(len(groups), 1))
+def breakdown(cells: pl.DataFrame, competencies: list[str], groups: list[str], title: str) -> dict:
+    """Small multiples per competency: a line per group over waves (hidden cells are gaps). The
+    intervals are in the table below: six groups' bands over each other would hide the lines."""
+    layout = json.loads(_grid(tuple(competencies)))
+    traces = []
+    for i, c in enumerate(competencies):
+        for j, group in enumerate(groups):
+            d = cells.filter(pl.col("competency") == c, pl.col("grp") == group).sort("wave")
+            score = [None if hidden else s for s, hidden in zip(d["score"].to_list(), d["suppressed"].to_list())]
+            traces.append(_scatter(i, x=d["wave"].to_list(), y=score, mode="lines+markers", name=plain(group),
+                                   legendgroup=str(j), showlegend=i == 0, connectgaps=False,
+                                   line=dict(color=GROUP_COLOURS[j % len(GROUP_COLOURS)], width=2),
+                                   marker=dict(size=7), hovertemplate="%{x}, %{fullData.name}: %{y:.0f}<extra></extra>"))
+    for axis, settings in layout.items():
+        if axis.startswith("yaxis"):
+            settings.update(range=[0, 100], gridcolor="#ddd")
+        elif axis.startswith("xaxis"):
+            settings.update(type="category", categoryorder="category ascending")
+    layout.update(_frame(plain(title), 620), legend=dict(orientation="h", y=-0.12))
+    return {"data": traces, "layout": layout}
 
 
 MAX_POINTS = 3000   # above this many units a box plot's points are noise, and slow to send

@@ -71,17 +71,16 @@ def show(ctx: Context, access: Access, survey: object, unit: object) -> tuple:
 
 
 def breakdown(ctx: Context, survey: str, unit: str) -> html.Div:
-    """The area's scores by one background column (the suppression stage decided every cell):
-    the latest wave as a chart, every wave as a table."""
+    """The area's scores by one background column over waves (the suppression stage decided
+    every cell): a line per group for each competency, and every cell with its interval as a table."""
     cells = ctx.warehouse.breakdowns(survey, unit)
     if cells.is_empty():
         return html.Div(html.P("Fordelinger på baggrund (fx aldersgruppe) vises kun for de større områder, HR har "
                                "valgt, og kun for kompetencer målt med spørgsmål om arbejdspladsen."), className="breakdown")
     name = BACKGROUND_NAMES.get(cells["background"][0], cells["background"][0])
     groups = sorted(cells["grp"].unique().to_list(), key=group_order)
-    latest = cells["wave"].max()
-    fig = charts.breakdown(cells.filter(pl.col("wave") == latest), ctx.warehouse.competencies(), groups,
-                           f"{ctx.unit_name(unit)} fordelt på {name}, {latest}")
+    measured = [c for c in ctx.warehouse.competencies() if c in set(cells["competency"])]
+    fig = charts.breakdown(cells, measured, groups, f"{ctx.unit_name(unit)} fordelt på {name}")
     tab = cells.sort(pl.col("wave"), pl.col("grp").map_elements(lambda g: groups.index(g), return_dtype=pl.Int64),
                      "competency").select(
         pl.col("wave").alias("År"), pl.col("grp").alias(name.capitalize()), pl.col("competency").alias("Kompetence"),
@@ -91,7 +90,8 @@ def breakdown(ctx: Context, survey: str, unit: str) -> html.Div:
         pl.col("n").alias("Besvarelser"))
     return html.Div([
         html.H2(f"Fordelt på {name}"),
-        html.P(f"Områdets score for hver {name} med 95 %-interval. En gruppe vises kun, når den har mindst det "
+        html.P(f"Områdets score over tid for hver {name}; intervallerne står i tabellen. En gruppe vises kun, "
+               "når den har mindst det "
                "mindste antal besvarelser, og når ingen kan regne en lille gruppe ud ved at trække tal fra "
                f"hinanden – heller ikke med tallene for enhederne i området. Derfor er nogle grupper skjult "
                f"(\"{ui.SUPPRESSED_TEXT}\"), selv om de er store. Kun kompetencer målt med spørgsmål om "
