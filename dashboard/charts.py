@@ -179,7 +179,7 @@ def breakdown(cells: pl.DataFrame, competencies: list[str], groups: list[str], t
         if axis.startswith("yaxis"):
             settings.update(range=[0, 100], gridcolor="#ddd")
         elif axis.startswith("xaxis"):
-            settings.update(type="category", categoryorder="category ascending")
+            settings.update(type="category", categoryorder="category ascending")   # a group may miss a wave
     layout.update(_frame(plain(title), 620), legend=dict(orientation="h", y=-0.12))
     return {"data": traces, "layout": layout}
 

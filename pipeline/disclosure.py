@@ -436,7 +436,9 @@ def audit(con: duckdb.DuckDBPyConnection, waves: list[tuple[str, str]] | None = 
 def check_breakdowns(con: duckdb.DuckDBPyConnection, survey: str, wave: str, minimum: int) -> dict[str, int]:
     """The published breakdown cells of one survey wave (mart_breakdown_scores), against the
     published unit figures' decisions and the units' group counts: every shown cell has at least
-    the minimum, a hidden one no number, and no small group can be derived (`breakdowns.find_leak`)."""
+    the minimum, a hidden one no number, and no small group can be derived (`breakdowns.find_leak`).
+    The last needs the units' group counts, which only the private warehouse has (the build
+    audits there); on a published file alone the first two are checked."""
     one = [survey, wave]
     cells = con.sql("""
         select m.unit_id, m.grp, m.n, m.suppressed, coalesce(m.n, m.score, m.sd, m.ci_low, m.ci_high) is not null as anything,
@@ -451,6 +453,9 @@ def check_breakdowns(con: duckdb.DuckDBPyConnection, survey: str, wave: str, min
     if cells.is_empty():
         return result
     result["small_groups"] += cells.filter(~pl.col("suppressed") & (pl.col("n").fill_null(0) < minimum)).height
+    if not con.execute("select count(*) from information_schema.tables where table_name = 'stg_unit_group_score_sums'"
+                       ).fetchall()[0][0]:
+        return result    # a published file alone: the units' group counts (what a colleague knows) are private
     units = con.sql("select unit_id, parent_id from dim_unit_wave where survey = ? and wave = ?", params=one).pl()
     parent = dict(zip(units["unit_id"], units["parent_id"]))
     nodes = con.sql("select family, unit_id, part, node, parent_node, shown from disclosure "

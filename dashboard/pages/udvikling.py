@@ -81,19 +81,21 @@ def breakdown(ctx: Context, survey: str, unit: str) -> html.Div:
     groups = sorted(cells["grp"].unique().to_list(), key=group_order)
     measured = [c for c in ctx.warehouse.competencies() if c in set(cells["competency"])]
     fig = charts.breakdown(cells, measured, groups, f"{ctx.unit_name(unit)} fordelt på {name}")
-    tab = cells.sort(pl.col("wave"), pl.col("grp").map_elements(lambda g: groups.index(g), return_dtype=pl.Int64),
-                     "competency").select(
-        pl.col("wave").alias("År"), pl.col("grp").alias(name.capitalize()), pl.col("competency").alias("Kompetence"),
-        pl.struct("score", "suppressed").map_elements(lambda s: ui.score_text(s["score"], s["suppressed"]),
-                                                      return_dtype=pl.String).alias("Score"),
-        pl.col("ci_low").round(0).alias("Interval fra"), pl.col("ci_high").round(0).alias("Interval til"),
-        pl.col("n").alias("Besvarelser"))
+    text = pl.when(pl.col("suppressed")).then(pl.lit(ui.SUPPRESSED_TEXT)).otherwise(pl.format(
+        "{} ({}–{}), n={}", pl.col("score").round(0).cast(pl.Int64), pl.col("ci_low").round(0).cast(pl.Int64),
+        pl.col("ci_high").round(0).cast(pl.Int64), pl.col("n")))
+    # one row per wave and group, a column per competency: few cells, as a long table is slow in the browser
+    tab = (cells.with_columns(text=text, order=pl.col("grp").replace_strict(groups, list(range(len(groups)))))
+           .pivot("competency", index=["wave", "order", "grp"], values="text", sort_columns=False)
+           .sort("wave", "order").drop("order"))
+    tab = tab.select("wave", "grp", *[c for c in measured if c in tab.columns]).rename(
+        {"wave": "År", "grp": name.capitalize()})
     return html.Div([
         html.H2(f"Fordelt på {name}"),
-        html.P(f"Områdets score over tid for hver {name}; intervallerne står i tabellen. En gruppe vises kun, "
-               "når den har mindst det "
-               "mindste antal besvarelser, og når ingen kan regne en lille gruppe ud ved at trække tal fra "
-               f"hinanden – heller ikke med tallene for enhederne i området. Derfor er nogle grupper skjult "
+        html.P(f"Områdets score over tid for hver {name}; tabellen har score (95 %-interval) og antal "
+               "besvarelser. En gruppe vises kun, når den har mindst det mindste antal besvarelser, og når ingen "
+               "kan regne en lille gruppe ud ved at trække tal fra hinanden – heller ikke med tallene for "
+               "enhederne i området. Derfor er nogle grupper skjult "
                f"(\"{ui.SUPPRESSED_TEXT}\"), selv om de er store. Kun kompetencer målt med spørgsmål om "
                "arbejdspladsen (ikke om nærmeste leder) fordeles."),
         dcc.Graph(figure=fig, config={"displaylogo": False}),
