@@ -171,8 +171,8 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
     order = forest.select(pl.col("at").cast(pl.Int64), "unit_depth", "rank", "tag").sort(
         pl.col("unit_depth"), "rank", "tag", descending=[True, False, False], maintain_order=True)["at"].to_numpy()
     pairs = twins.join(at, on="node").join(at.rename({"node": "node_inside", "at": "at_inside"}), on="node_inside")
-    one, other = pairs["at"].to_numpy(), pairs["at_inside"].to_numpy()
-    one, other = np.concatenate([one, other]), np.concatenate([other, one])
+    own_part, inside = pairs["at"].to_numpy(), pairs["at_inside"].to_numpy()
+    one, other = np.concatenate([own_part, inside]), np.concatenate([inside, own_part])
 
     primary = n < least
     forced_units = np.zeros(int(unit.max(initial=0)) + 1, dtype=bool)   # units whose figures are hidden together
@@ -182,11 +182,16 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
         secondary = settle(parent, n, least, subtractable, primary | together_here | forced_twins, order)
         hidden = primary | together_here | forced_twins | secondary
         twins_hidden = other[hidden[one] & ~hidden[other]]
+        # a hidden own part is still there to subtract when a shown figure of its measure leaves
+        # exactly it (an area whose only respondents are that unit's own): then its mixed figure goes
+        mixed_hidden = parent[inside[_still_derivable(parent, n, subtractable, hidden, own_part, inside)]]
+        mixed_hidden = mixed_hidden[~hidden[mixed_hidden]]
         units_hidden = np.unique(unit[hidden]) if together else np.zeros(0, dtype=np.int64)
-        if forced_units[units_hidden].all() and not twins_hidden.size:
+        if forced_units[units_hidden].all() and not twins_hidden.size and not mixed_hidden.size:
             break
         forced_units[units_hidden] = True
         forced_twins[twins_hidden] = True
+        forced_twins[mixed_hidden] = True
     rule = np.where(together_here, "together", np.where(primary, "primary", np.where(hidden, "complementary", "")))
     hidden_at = np.flatnonzero(hidden)
     node_ids = forest["node"].to_numpy()
@@ -210,6 +215,39 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
             .select("figure", *[pl.col(f"{c}_text").alias(c) for c in keys], "key", "family", "part", "node", "parent_node",
                     shown=pl.col("rule").is_null(), rule="rule", own_family="own_family")
             .cast(DECISION_SCHEMA))
+
+
+def _still_derivable(parent: np.ndarray, n: np.ndarray, subtractable: np.ndarray, hidden: np.ndarray,
+                     own_part: np.ndarray, inside: np.ndarray) -> np.ndarray:
+    """For each hidden twin (own part, its tagged node inside a mixed figure): whether its
+    respondents can still be subtracted — the nearest shown node above the own part, less the
+    shown nodes below that, leaves exactly them. Returns a mask over the pairs."""
+    out = np.zeros(len(own_part), dtype=bool)
+    todo = np.flatnonzero(hidden[own_part] & hidden[inside] & ~hidden[parent[inside]])
+    if not todo.size:
+        return out
+    shown_up = ~hidden & subtractable
+    kids: dict[int, list[int]] = {}
+    for k, p in enumerate(parent.tolist()):
+        if p >= 0:
+            kids.setdefault(p, []).append(k)
+
+    def covered(node: int) -> int:   # respondents of the nearest shown subtractable nodes below
+        total, stack = 0, list(kids.get(node, ()))
+        while stack:
+            k = stack.pop()
+            if shown_up[k]:
+                total += int(n[k])
+            else:
+                stack.extend(kids.get(k, ()))
+        return total
+
+    for pair in todo.tolist():
+        above = parent[own_part[pair]]
+        while above >= 0 and not shown_up[above]:
+            above = parent[above]
+        out[pair] = above >= 0 and int(n[above]) - covered(above) == int(n[own_part[pair]])
+    return out
 
 
 def _code(*columns: pl.Series) -> dict:
