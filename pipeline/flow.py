@@ -179,7 +179,8 @@ def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, sett
         if settings.breakdown_by:
             group = pl.col(settings.breakdown_by) if settings.breakdown_by in typed.columns else pl.lit(None, pl.String)
             keys = typed.select("unit_id", grp=group.fill_null(tf.NOT_GIVEN))
-            group_sums.append(tf.unit_score_sums(keys, respondent).select(*in_wave, pl.all()))
+            group_sums.append(tf.unit_score_sums(keys, tf.breakdown_scores(respondent, settings.breakdown_areas))
+                              .select(*in_wave, pl.all()))
         alphas.append(tf.cronbach_alpha(scores, links, survey, p.wave))
         if instrument.outcomes:
             drivers.append(dr.drivers(survey, p.wave, instrument.outcomes, scores, respondent, typed["unit_id"],

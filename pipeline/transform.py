@@ -259,6 +259,14 @@ def unit_score_sums(keys: pl.DataFrame, respondent: pl.DataFrame) -> pl.DataFram
     return pl.concat(parts).filter(pl.col("n") > 0).cast(schema)
 
 
+def breakdown_scores(respondent: pl.DataFrame, roles: tuple[str, ...]) -> pl.DataFrame:
+    """The score columns breakdowns add up: the area-item part ('below') of the breakdown roles.
+    Only competencies that value own and below respondents alike are broken down
+    (models/intermediate/int_breakdown_sums.sql), and for those the 'own' column is the same
+    items, weights and half-of-items rule, so the 'below' column serves both."""
+    return respondent.select([c for c in respondent.columns if c.endswith("|below") and c.split("|")[1] in roles])
+
+
 def unit_item_sums(unit_ids: pl.Series, scores: pl.DataFrame) -> pl.DataFrame:
     """Per unit and item: the answers on the 0-100 scale and their sum (exact, SCALE)."""
     if not scores.width:

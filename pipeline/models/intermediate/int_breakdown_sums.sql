@@ -29,7 +29,7 @@ group_sums as (
     join stg_unit_group_score_sums as s
         on s.survey = t.survey and s.wave = t.wave and s.unit_id = t.unit_id
        and s.competency = a.competency and s.role = a.role
-       and s.part = case when t.depth = 0 then 'own' else 'below' end
+       and s.part = 'below'   -- own and below valued alike: the one part transform keeps
     group by all
 )
 select

@@ -1,6 +1,6 @@
 -- Per unit, wave and breakdown group (the configured background column, `breakdowns.by`), the
--- sums of its own respondents' competency scores by role level and part (pipeline/transform.py:
--- unit_score_sums). Scores in integer 1e-9 points.
+-- sums of its own respondents' area-item competency scores (part 'below') for the breakdown role levels
+-- (pipeline/transform.py: breakdown_scores, unit_score_sums). Scores in integer 1e-9 points.
 select
     survey::varchar       as survey,
     wave::varchar         as wave,
