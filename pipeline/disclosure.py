@@ -227,19 +227,17 @@ def _still_derivable(parent: np.ndarray, n: np.ndarray, subtractable: np.ndarray
     if not todo.size:
         return out
     shown_up = ~hidden & subtractable
-    kids: dict[int, list[int]] = {}
-    for k, p in enumerate(parent.tolist()):
-        if p >= 0:
-            kids.setdefault(p, []).append(k)
+    by_parent = np.argsort(parent, kind="stable")   # children grouped by parent (roots, -1, first)
+    first = np.searchsorted(parent[by_parent], np.arange(len(parent) + 1))
 
     def covered(node: int) -> int:   # respondents of the nearest shown subtractable nodes below
-        total, stack = 0, list(kids.get(node, ()))
+        total, stack = 0, by_parent[first[node]:first[node + 1]].tolist()
         while stack:
             k = stack.pop()
             if shown_up[k]:
                 total += int(n[k])
             else:
-                stack.extend(kids.get(k, ()))
+                stack.extend(by_parent[first[k]:first[k + 1]].tolist())
         return total
 
     for pair in todo.tolist():
@@ -341,12 +339,13 @@ def decide_breakdowns(cells: pl.DataFrame, decisions: pl.DataFrame, units: pl.Da
     parent = dict(zip(units["unit_id"], units["parent_id"]))
     cells = cells.with_columns(grp=pl.col("key").str.splitn("|", 2).struct.field("field_1"),   # a group may hold "|"
                                family=pl.col("own_measure"))
+    families = _atoms(decisions.filter(pl.col("node").is_not_null()).unique("node"), counts,
+                      cells.select("family", "unit_id").unique(), units)
     hidden: dict[tuple, str] = {}
     for (family,), mine in cells.group_by("family", maintain_order=True):
-        nodes = decisions.filter(pl.col("family") == family, pl.col("node").is_not_null()).unique("node")
         areas = set(mine["unit_id"])
         parent_area = {a: _nearest(parent.get(a), areas, parent) for a in areas}
-        atoms, clean = _atoms(nodes, counts.filter(pl.col("measure") == family), areas, parent)
+        atoms, clean = families.get(family, ({}, True))
         n = breakdowns.cells(atoms, parent_area) if clean else {}
         if clean and any(n.get((a, g), 0) != c for a, g, c in mine.select("unit_id", "grp", "n").iter_rows()):
             raise RuntimeError("breakdown cells and their units' group counts differ: the sums are inconsistent")
@@ -370,34 +369,74 @@ def _nearest(unit: str | None, among: set[str], parent: dict) -> str | None:
     return unit
 
 
-def _atoms(nodes: pl.DataFrame, counts: pl.DataFrame, areas: set[str], parent: dict) -> tuple[dict, bool]:
-    """(region, innermost area, group) -> respondents of one family, and whether it is clean
-    (no mixed figure; every respondent in an area lies in a shown figure's region)."""
-    if (nodes["part"] == "mixed").any():
-        return {}, False
-    node = {(u, p): k for u, p, k in nodes.select("unit_id", "part", "node").iter_rows()}
-    up = dict(zip(nodes["node"], nodes["parent_node"]))
-    shown = set(nodes.filter(pl.col("shown"))["node"])
-    def place(unit: str) -> tuple:
-        at = node.get((unit, "own"), node.get((unit, "unit")))   # the innermost figure over the unit's own
-        above = parent.get(unit)
-        while at is None and above is not None:
-            at = node.get((above, "below"), node.get((above, "unit")))
-            above = parent.get(above)
-        while at is not None and at not in shown:
-            at = up.get(at)
-        return at, _nearest(unit, areas, parent)                  # its region, its innermost area
+def _atoms(nodes: pl.DataFrame, counts: pl.DataFrame, areas: pl.DataFrame,
+           units: pl.DataFrame) -> dict[str, tuple[dict, bool]]:
+    """Per family of one survey wave: {(region, innermost area, group): respondents}, and whether
+    the family is clean (no mixed figure; every respondent in an area lies in a shown figure's
+    region). nodes: family, unit_id, part, node, parent_node, shown (node ids unique in the wave);
+    counts: unit_id, grp, measure (the family), n; areas: family, unit_id (the family's cells'
+    units); units: survey, wave, unit_id, parent_id. A unit's respondents lie in the innermost
+    figure over them (its own or unit figure, else the nearest unit above's below or unit
+    figure), and their region is that figure's nearest shown node up the family's forest."""
+    lineage = pl.concat([units.select("unit_id", ancestor_id="unit_id", depth=pl.lit(0, pl.Int64)),
+                         ancestors(units).select("unit_id", "ancestor_id", pl.col("depth").cast(pl.Int64))])
+    lineage = lineage.join(counts.select("unit_id").unique(), on="unit_id")   # only units with respondents
+    over = _innermost(counts.select(pl.col("measure").alias("family"), "unit_id").unique(), nodes, units)
+    region = _nearest_shown(nodes)
+    area = (lineage.join(areas, left_on="ancestor_id", right_on="unit_id").sort("depth")
+            .group_by("family", "unit_id").agg(pl.col("ancestor_id").first().alias("area")))
+    placed = (counts.rename({"measure": "family"})   # in the counts' order, which the greedy's ties follow
+              .join(over, on=["family", "unit_id"], how="left", maintain_order="left")
+              .join(region, on="node", how="left", maintain_order="left")
+              .join(area, on=["family", "unit_id"], how="left", maintain_order="left"))
+    unclean = set(nodes.filter(pl.col("part") == "mixed")["family"]) | set(
+        placed.filter(pl.col("region").is_null() & pl.col("area").is_not_null())["family"])
+    atoms = (placed.filter(pl.col("region").is_not_null())
+             .group_by("family", "region", "area", "grp", maintain_order=True).agg(pl.col("n").sum()))
+    out: dict[str, tuple[dict, bool]] = {f: ({}, False) for f in unclean}
+    for (family,), mine in atoms.group_by("family", maintain_order=True):
+        if family not in unclean:
+            out[family] = ({(r, a, g): n for r, a, g, n in mine.select("region", "area", "grp", "n").iter_rows()}, True)
+    return out
 
-    atoms: dict[tuple, int] = {}
-    placed: dict[str, tuple] = {}
-    for unit, grp, n in counts.select("unit_id", "grp", "n").iter_rows():
-        at, area = placed[unit] if unit in placed else placed.setdefault(unit, place(unit))
-        if at is None:
-            if area is not None:
-                return {}, False
-            continue
-        atoms[(at, area, grp)] = atoms.get((at, area, grp), 0) + n
-    return atoms, True
+
+def _innermost(pairs: pl.DataFrame, nodes: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
+    """family, unit_id, node: for each (family, unit_id) of `pairs`, the innermost figure over the
+    unit's own respondents: its own 'own' figure, else its 'unit' figure, else the nearest unit
+    above's 'below' figure, else its 'unit' figure. One step up the tree per join, and only for
+    the pairs not yet placed."""
+    def first_of(parts: list[str]) -> pl.DataFrame:
+        return (nodes.filter(pl.col("part").is_in(parts)).sort(pl.col("part").replace_strict(
+            {p: i for i, p in enumerate(parts)}, return_dtype=pl.Int64))
+            .group_by("family", "unit_id").agg(pl.col("node").first()).rename({"unit_id": "at"}))
+    own, below = first_of(["own", "unit"]), first_of(["below", "unit"])
+    links = units.select(pl.col("unit_id").alias("at"), "parent_id")
+    todo = pairs.with_columns(at="unit_id").join(own, on=["family", "at"], how="left")
+    found = [todo.filter(pl.col("node").is_not_null())]
+    for _ in range(100):                # organisation.py rejects cycles; 100 levels is a guard
+        todo = todo.filter(pl.col("node").is_null()).drop("node")
+        if not todo.height:
+            break
+        todo = (todo.join(links, on="at").drop("at").rename({"parent_id": "at"}).filter(pl.col("at").is_not_null())
+                .join(below, on=["family", "at"], how="left"))
+        found.append(todo.filter(pl.col("node").is_not_null()))
+    return pl.concat(found).select("family", "unit_id", "node")
+
+
+def _nearest_shown(nodes: pl.DataFrame) -> pl.DataFrame:
+    """node, region: each node's nearest shown node, itself or up its parents (none: null)."""
+    ids = nodes["node"].to_numpy()
+    size = int(ids.max()) + 1 if len(ids) else 0
+    parent, shown = np.full(size, -1), np.zeros(size, dtype=bool)
+    parent[ids] = nodes["parent_node"].fill_null(-1).to_numpy()
+    shown[ids] = nodes["shown"].to_numpy()
+    at = ids.copy()
+    walking = ~shown[at]
+    while walking.any():                # one level up per pass, for those not at a shown node yet
+        at[walking] = parent[at[walking]]
+        walking = (at >= 0) & ~shown[np.maximum(at, 0)]
+    return pl.DataFrame({"node": ids, "region": at}, schema={"node": pl.Int64, "region": pl.Int64}).with_columns(
+        region=pl.when(pl.col("region") >= 0).then("region"))
 
 
 def decide_stitched(con: duckdb.DuckDBPyConnection, decisions: pl.DataFrame) -> pl.DataFrame:
@@ -416,22 +455,24 @@ def decide_all(con: duckdb.DuckDBPyConnection, together: bool = False) -> pl.Dat
 def run(con: duckdb.DuckDBPyConnection, together: bool = False, waves: list[tuple[str, str]] | None = None) -> None:
     """The stage: decide the figures of every survey wave, or of the given ones (an incremental
     build keeps the others' decisions), then every stitched trend, and write them to `disclosure`."""
-    if waves is None:
+    fresh = waves is None
+    if fresh:
         con.register("_empty", pl.DataFrame(schema=DECISION_SCHEMA))
         con.execute("create or replace table disclosure as select * from _empty")
         con.unregister("_empty")
         waves = con.execute("select survey, wave from dim_wave order by all").fetchall()
-    for survey, wave in waves:
-        _write(con, decide_wave(con, survey, wave, together), "survey = ? and wave = ? and figure <> 'stitched_score'",
-               [survey, wave])
+    for survey, wave in waves:   # a fresh table has no rows of the wave to replace
+        _write(con, decide_wave(con, survey, wave, together),
+               None if fresh else "survey = ? and wave = ? and figure <> 'stitched_score'", [survey, wave])
     own = con.sql("select * from disclosure where figure = 'competency_score'").pl()
     _write(con, decide_stitched(con, own), "figure = 'stitched_score'", [])
 
 
-def _write(con: duckdb.DuckDBPyConnection, decisions: pl.DataFrame, replacing: str, params: list) -> None:
-    """Replace the rows of `disclosure` matching `replacing` by `decisions`."""
+def _write(con: duckdb.DuckDBPyConnection, decisions: pl.DataFrame, replacing: str | None, params: list) -> None:
+    """Replace the rows of `disclosure` matching `replacing` (None: none) by `decisions`."""
     con.register("_decisions", decisions)
-    con.execute(f"delete from disclosure where {replacing}", params)
+    if replacing:
+        con.execute(f"delete from disclosure where {replacing}", params)
     con.execute("insert into disclosure select * from _decisions")
     con.unregister("_decisions")
 
@@ -494,16 +535,16 @@ def check_breakdowns(con: duckdb.DuckDBPyConnection, survey: str, wave: str, min
     if not con.execute("select count(*) from information_schema.tables where table_name = 'stg_unit_group_score_sums'"
                        ).fetchall()[0][0]:
         return result    # a published file alone: the units' group counts (what a colleague knows) are private
-    units = con.sql("select unit_id, parent_id from dim_unit_wave where survey = ? and wave = ?", params=one).pl()
+    units = con.sql("select survey, wave, unit_id, parent_id from dim_unit_wave where survey = ? and wave = ?",
+                    params=one).pl()
     parent = dict(zip(units["unit_id"], units["parent_id"]))
-    nodes = con.sql("select family, unit_id, part, node, parent_node, shown from disclosure "
+    nodes = con.sql("select distinct family, unit_id, part, node, parent_node, shown from disclosure "
                     "where survey = ? and wave = ? and node is not null", params=one).pl()
-    counts = group_counts(con, survey, wave)
+    families = _atoms(nodes, group_counts(con, survey, wave), cells.select("family", "unit_id").unique(), units)
     for (family,), mine in cells.group_by("family"):
         areas = set(mine["unit_id"])
         parent_area = {a: _nearest(parent.get(a), areas, parent) for a in areas}
-        atoms, clean = _atoms(nodes.filter(pl.col("family") == family).unique("node"),
-                              counts.filter(pl.col("measure") == family), areas, parent)
+        atoms, clean = families.get(family, ({}, True))
         shown = set(mine.filter(~pl.col("suppressed")).select("unit_id", "grp").iter_rows())
         if shown and (not clean or breakdowns.find_leak(breakdowns.edges(atoms, shown, parent_area), minimum)):
             result["small_groups"] += 1
