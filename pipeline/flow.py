@@ -160,7 +160,7 @@ def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, sett
     """The source tables of the warehouse, from the validated exports and the configuration.
     Respondent-level tables come as one frame per export (loaded in turn, never concatenated
     in memory); competency scores leave this step as sums per unit, ready to add up the tree."""
-    answers, item_scores, score_sums, item_sums, alphas, waves, wave_items, drivers = [], [], [], [], [], [], [], []
+    answers, score_sums, item_sums, alphas, waves, wave_items, drivers = [], [], [], [], [], [], []
     group_sums = []
     while prepared:
         p = prepared.pop(0)   # each export's frames are freed once transformed
@@ -170,7 +170,6 @@ def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, sett
         codes = typed.drop("respondent_key").with_columns(pl.col(p.plan.items).cast(pl.Int16))   # validated: whole codes
         answers.append(pl.concat([ids, codes], how="horizontal"))
         scores = tf.item_scores(typed, instrument, p.plan.items)
-        item_scores.append(pl.concat([ids, scores], how="horizontal"))
         in_wave = pl.lit(survey).alias("survey"), pl.lit(p.wave).alias("wave")
         item_sums.append(tf.unit_item_sums(typed["unit_id"], scores).select(*in_wave, pl.all()))
         links = cfg.mapping.links.filter(pl.col("survey") == survey)
@@ -201,6 +200,7 @@ def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, sett
         "surveys": pl.DataFrame([{"survey": s, "survey_name": i.name, "min_group_size": settings.min_n(s)}
                                  for s, i in cfg.instruments.items()]),
         "items": items_frame(cfg.instruments),
+        "score_scale": tf.score_scale(cfg.instruments),
         "item_mapping": cfg.mapping.links,
         "behaviour_evidence": cfg.mapping.evidence,
         "units": cfg.units,
@@ -210,7 +210,6 @@ def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, sett
                                              "source_file": pl.String, "source_format": pl.String, "n_rows": pl.Int64}),
         "wave_items": pl.DataFrame(wave_items, schema={"survey": pl.String, "wave": pl.String, "item_code": pl.String}),
         "answers": Parts(pl.DataFrame(schema=answer_schema), answers),
-        "item_scores": Parts(pl.DataFrame(schema={**ids, **{c: pl.Float64 for c in all_items}}), item_scores),
         "unit_item_sums": pl.concat([pl.DataFrame(schema={**in_wave, **tf.ITEM_SUM_SCHEMA}), *item_sums]),
         "unit_score_sums": pl.concat([pl.DataFrame(schema={**in_wave, **tf.SUM_SCHEMA}), *score_sums]),
         "unit_group_score_sums": pl.concat([pl.DataFrame(schema={**in_wave, "unit_id": pl.String, "grp": pl.String,
@@ -229,7 +228,7 @@ def findings_frame(findings: list[Finding]) -> pl.DataFrame:
         "file": pl.String, "message": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "error": pl.Boolean})
 
 
-APPENDED = {"answers", "item_scores", "unit_item_sums", "unit_score_sums", "unit_group_score_sums", "mapping_alpha",
+APPENDED = {"answers", "unit_item_sums", "unit_score_sums", "unit_group_score_sums", "mapping_alpha",
             "drivers", "waves", "wave_items",
             "findings", "manifest"}   # the source tables that grow by export; the rest come from the configuration
 

@@ -205,6 +205,22 @@ def item_scores(typed: pl.DataFrame, instrument: Instrument, items: list[str]) -
     return typed.select(exprs)
 
 
+SCORE_SCALE_SCHEMA = {"survey": pl.String, "item_code": pl.String, "value": pl.Int16, "score": pl.Float64}
+
+
+def score_scale(instruments: dict[str, Instrument]) -> pl.DataFrame:
+    """survey, item_code, value, score: each answer code on each item's scale and its 0-100
+    score, by `item_scores` itself. The warehouse scores a stored answer by joining this, so it
+    holds no second respondent-level table (codes off the scale have no row: no score)."""
+    parts = [pl.DataFrame(schema=SCORE_SCALE_SCHEMA)]
+    for survey, ins in instruments.items():
+        for code, it in ins.items.items():
+            codes = pl.DataFrame({code: range(it.scale_min, it.scale_max + 1)}, schema={code: pl.Int16})
+            parts.append(pl.DataFrame({"survey": survey, "item_code": code, "value": codes[code],
+                                       "score": item_scores(codes, ins, [code])[code]}, schema=SCORE_SCALE_SCHEMA))
+    return pl.concat(parts)
+
+
 SCALE = 10**9   # sums of scores are kept as exact integers of 1e-9 points: a rebuild gives the same bits
 PARTS = {"own": ("direct", "area"), "below": ("area",)}   # docs/method.md §2: whose score uses which items
 SUM_SCHEMA = {"unit_id": pl.String, "competency": pl.String, "role": pl.String, "part": pl.String,

@@ -1,7 +1,8 @@
 -- materialized: view
 -- One row per respondent and asked item: the raw code and its 0-100 score (docs/method.md §1,
--- computed once by pipeline/transform.py). A view over the wide tables, so the warehouse stores
--- each answer once; scoring reads the per-unit sums (fct_unit_competency_sums, fct_unit_item_sums).
+-- computed once by pipeline/transform.py, looked up per code in stg_score_scale). A view over the
+-- wide answers, so the warehouse stores each answer once; scoring reads the per-unit sums
+-- (fct_unit_competency_sums, fct_unit_item_sums).
 select
     -- keys
     a.survey, a.wave, a.unit_id, a.respondent_key, a.item_code,
@@ -10,4 +11,4 @@ select
     s.score
 from stg_answers as a
 join dim_wave_item as wi using (survey, wave, item_code)
-left join stg_item_scores as s using (survey, wave, respondent_key, item_code)
+left join stg_score_scale as s using (survey, item_code, value)
