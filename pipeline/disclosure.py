@@ -339,8 +339,8 @@ def decide_breakdowns(cells: pl.DataFrame, decisions: pl.DataFrame, units: pl.Da
     parent = dict(zip(units["unit_id"], units["parent_id"]))
     cells = cells.with_columns(grp=pl.col("key").str.splitn("|", 2).struct.field("field_1"),   # a group may hold "|"
                                family=pl.col("own_measure"))
-    families = _atoms(decisions.filter(pl.col("node").is_not_null()).unique("node"), counts,
-                      cells.select("family", "unit_id").unique(), units)
+    families = _atoms(decisions.filter(pl.col("node").is_not_null(), pl.col("family").is_in(cells["family"].unique()))
+                      .unique("node"), counts, cells.select("family", "unit_id").unique(), units)
     hidden: dict[tuple, str] = {}
     for (family,), mine in cells.group_by("family", maintain_order=True):
         areas = set(mine["unit_id"])
@@ -538,8 +538,11 @@ def check_breakdowns(con: duckdb.DuckDBPyConnection, survey: str, wave: str, min
     units = con.sql("select survey, wave, unit_id, parent_id from dim_unit_wave where survey = ? and wave = ?",
                     params=one).pl()
     parent = dict(zip(units["unit_id"], units["parent_id"]))
-    nodes = con.sql("select distinct family, unit_id, part, node, parent_node, shown from disclosure "
-                    "where survey = ? and wave = ? and node is not null", params=one).pl()
+    nodes = con.sql("""
+        select distinct family, unit_id, part, node, parent_node, shown from disclosure
+        where survey = $survey and wave = $wave and node is not null and family in (
+            select family from disclosure where figure = 'breakdown_score' and survey = $survey and wave = $wave)""",
+                    params={"survey": survey, "wave": wave}).pl()
     families = _atoms(nodes, group_counts(con, survey, wave), cells.select("family", "unit_id").unique(), units)
     for (family,), mine in cells.group_by("family"):
         areas = set(mine["unit_id"])
