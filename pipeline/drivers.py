@@ -72,9 +72,17 @@ def group_importance(data: np.ndarray, groups: list[tuple[int, int]],
     k = data.shape[1]
     m = moments(data)
     point_sums = np.stack([m[a:b].sum(axis=0) for a, b in groups])
-    boot_sums = np.stack([weights[:, a:b] @ m[a:b] for a, b in groups])
+    # areas nest: each resample's sums per stretch between any two group bounds, once, then
+    # every group adds its stretches (one pass over the rows, however deep the tree)
+    cuts = np.unique([x for group in groups for x in group])
+    at = {int(x): i for i, x in enumerate(cuts)}
+    stretches = np.stack([weights[:, a:b] @ m[a:b] for a, b in zip(cuts[:-1], cuts[1:])]) if len(cuts) > 1 else \
+        np.zeros((0, weights.shape[0], m.shape[1]))
+    counts = np.stack([weights[:, a:b].sum(axis=1) for a, b in zip(cuts[:-1], cuts[1:])]) if len(cuts) > 1 else \
+        np.zeros((0, weights.shape[0]))
+    boot_sums = np.stack([stretches[at[a]:at[b]].sum(axis=0) for a, b in groups])
     sizes = np.array([float(b - a) for a, b in groups])
-    resampled = np.stack([weights[:, a:b].sum(axis=1) for a, b in groups])    # each resample's size
+    resampled = np.stack([counts[at[a]:at[b]].sum(axis=0) for a, b in groups])    # each resample's size
     with np.errstate(invalid="ignore", divide="ignore"):
         point = _shares(point_sums, sizes, k)                                  # (groups, k - 1)
         boot = _shares(boot_sums, resampled, k)                               # (groups, resamples, k - 1)

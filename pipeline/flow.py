@@ -170,7 +170,7 @@ def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, sett
         codes = typed.drop("respondent_key").with_columns(pl.col(p.plan.items).cast(pl.Int16))   # validated: whole codes
         answers.append(pl.concat([ids, codes], how="horizontal"))
         scores = tf.item_scores(typed, instrument, p.plan.items)
-        in_wave = pl.lit(survey).alias("survey"), pl.lit(p.wave).alias("wave")
+        in_wave = pl.lit(survey, tf.KEY).alias("survey"), pl.lit(p.wave, tf.KEY).alias("wave")
         item_sums.append(tf.unit_item_sums(typed["unit_id"], scores).select(*in_wave, pl.all()))
         links = cfg.mapping.links.filter(pl.col("survey") == survey)
         respondent = tf.respondent_scores(scores, links)
@@ -191,7 +191,7 @@ def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, sett
     ids = {"survey": pl.String, "wave": pl.String, "respondent_key": pl.String}
     answer_schema = {**ids, "unit_id": pl.String, "answered_at": pl.Date, **{c: pl.String for c in tf.BACKGROUND},
                      **{c: pl.Int16 for c in all_items}}
-    in_wave = {"survey": pl.String, "wave": pl.String}
+    in_wave = {"survey": tf.KEY, "wave": tf.KEY}
     return {
         "framework": cfg.framework.behaviours,
         "competencies": pl.DataFrame({"competency": cfg.framework.competencies,
@@ -212,7 +212,7 @@ def transform_all(prepared: list[Prepared], cfg: Configuration, key: bytes, sett
         "answers": Parts(pl.DataFrame(schema=answer_schema), answers),
         "unit_item_sums": pl.concat([pl.DataFrame(schema={**in_wave, **tf.ITEM_SUM_SCHEMA}), *item_sums]),
         "unit_score_sums": pl.concat([pl.DataFrame(schema={**in_wave, **tf.SUM_SCHEMA}), *score_sums]),
-        "unit_group_score_sums": pl.concat([pl.DataFrame(schema={**in_wave, "unit_id": pl.String, "grp": pl.String,
+        "unit_group_score_sums": pl.concat([pl.DataFrame(schema={**in_wave, "unit_id": tf.KEY, "grp": tf.KEY,
                                                                  **tf.SUM_SCHEMA}), *group_sums]),
         "breakdown_areas": pl.DataFrame({"role": list(settings.breakdown_areas),
                                          "background": [settings.breakdown_by] * len(settings.breakdown_areas)},

@@ -223,9 +223,12 @@ def score_scale(instruments: dict[str, Instrument]) -> pl.DataFrame:
 
 SCALE = 10**9   # sums of scores are kept as exact integers of 1e-9 points: a rebuild gives the same bits
 PARTS = {"own": ("direct", "area"), "below": ("area",)}   # docs/method.md §2: whose score uses which items
-SUM_SCHEMA = {"unit_id": pl.String, "competency": pl.String, "role": pl.String, "part": pl.String,
+# The sums leave as long tables of many rows (at 400,000 employees some 20 M): their text keys
+# are categoricals, one small code per row instead of a string each (DuckDB reads them as VARCHAR)
+KEY = pl.Categorical
+SUM_SCHEMA = {"unit_id": KEY, "competency": KEY, "role": KEY, "part": KEY,
               "n": pl.Int64, "sum_score": pl.Int64, "sum_squares": pl.Decimal(38, 0)}
-ITEM_SUM_SCHEMA = {"unit_id": pl.String, "item_code": pl.String, "n": pl.Int64, "sum_score": pl.Int64}
+ITEM_SUM_SCHEMA = {"unit_id": KEY, "item_code": KEY, "n": pl.Int64, "sum_score": pl.Int64}
 
 
 def respondent_scores(scores: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
@@ -259,7 +262,7 @@ def unit_score_sums(keys: pl.DataFrame, respondent: pl.DataFrame) -> pl.DataFram
     `respondent_scores`: the respondents with a score, the sum of their scores and of their
     squares (exact). Units above add these up the tree (models/intermediate/): never one row
     per respondent per ancestor."""
-    schema = {**{c: pl.String for c in keys.columns}, **{k: v for k, v in SUM_SCHEMA.items() if k != "unit_id"}}
+    schema = {**{c: KEY for c in keys.columns}, **{k: v for k, v in SUM_SCHEMA.items() if k != "unit_id"}}
     if not respondent.width:
         return pl.DataFrame(schema=schema)
     wide = pl.concat([keys, respondent], how="horizontal").group_by(keys.columns).agg(
@@ -292,7 +295,7 @@ def unit_item_sums(unit_ids: pl.Series, scores: pl.DataFrame) -> pl.DataFrame:
         *[(pl.col(c) * SCALE).round().cast(pl.Int64).sum().alias(f"s:{c}") for c in scores.columns])
     parts = [wide.select("unit_id", item_code=pl.lit(c), n=pl.col(f"n:{c}").cast(pl.Int64), sum_score=f"s:{c}")
              for c in scores.columns]
-    return pl.concat(parts).filter(pl.col("n") > 0)
+    return pl.concat(parts).filter(pl.col("n") > 0).cast(ITEM_SUM_SCHEMA)
 
 
 ALPHA_SCHEMA = {"survey": pl.String, "wave": pl.String, "competency": pl.String, "role": pl.String,
