@@ -312,20 +312,15 @@ def decide_wave(con: duckdb.DuckDBPyConnection, survey: str, wave: str, together
     return pl.concat([decisions, decide_breakdowns(cells, decisions, units, counts, minimum[survey])])
 
 
-# Per unit, breakdown group and measure of a breakdown cell: the unit's own respondents valued by
-# that measure (one (competency, role) of the measure stands for all: the same items, the same n)
 GROUP_COUNTS_SQL = """
-    select s.unit_id, s.grp, b.measure, max(s.n) as n
-    from stg_unit_group_score_sums as s
-    join (select distinct competency, role, measure from int_breakdown_sums where survey = $survey and wave = $wave) as b
-      using (competency, role)
-    where s.survey = $survey and s.wave = $wave and s.part = 'below'
-    group by all
+    select unit_id, grp, measure, n from int_breakdown_group_counts
+    where survey = $survey and wave = $wave
     order by all"""
 
 
 def group_counts(con: duckdb.DuckDBPyConnection, survey: str, wave: str) -> pl.DataFrame:
-    """GROUP_COUNTS_SQL for one survey wave (constant filters: DuckDB prunes the other waves)."""
+    """One survey wave's group counts (models/intermediate/int_breakdown_group_counts.sql):
+    unit_id, grp, measure, n. Constant filters: DuckDB prunes the other waves."""
     return con.sql(GROUP_COUNTS_SQL, params={"survey": survey, "wave": wave}).pl()
 
 
@@ -532,7 +527,7 @@ def check_breakdowns(con: duckdb.DuckDBPyConnection, survey: str, wave: str, min
     if cells.is_empty():
         return result
     result["small_groups"] += cells.filter(~pl.col("suppressed") & (pl.col("n").fill_null(0) < minimum)).height
-    if not con.execute("select count(*) from information_schema.tables where table_name = 'stg_unit_group_score_sums'"
+    if not con.execute("select count(*) from information_schema.tables where table_name = 'int_breakdown_group_counts'"
                        ).fetchall()[0][0]:
         return result    # a published file alone: the units' group counts (what a colleague knows) are private
     units = con.sql("select survey, wave, unit_id, parent_id from dim_unit_wave where survey = ? and wave = ?",

@@ -101,7 +101,7 @@ def test_an_incremental_build_leaves_the_built_waves_rows_of_wave_local_models_a
     # mark one built row of each wave-local model: a model that computed its old waves again would lose the mark
     marked = {"int_competency_sums": "sum_score", "int_item_means": "mean", "mart_item_means": "mean", "int_response_counts": "headcount",
               "mart_response_rates": "headcount", "mart_benchmarks": "score", "int_breakdown_sums": "sum_score",
-              "mart_breakdown_scores": "score"}
+              "mart_breakdown_scores": "score", "int_breakdown_group_counts": "n"}
     con = duckdb.connect(str(private_path(settings.warehouse)))
     for table, column in marked.items():
         con.execute(f"update {table} set {column} = -7 where survey = 'trivsel' and wave = '2025'")
