@@ -66,9 +66,9 @@ def group_importance(data: np.ndarray, groups: list[tuple[int, int]],
                      weights: np.ndarray) -> list[tuple[float, np.ndarray, np.ndarray, np.ndarray]]:
     """`importance` for each group of rows data[start:end] (predictors, then the outcome).
     The bootstrap is Poisson's: each respondent counts Poisson(1) times in each resample, drawn
-    once (`weights`, RESAMPLES x n) and shared by every group of the same respondents, so a
-    resample costs one matrix product over a slice, never a copy of the data; every group's
-    relative weights are then found in one batched eigen-decomposition."""
+    once (`weights`, RESAMPLES x n) and shared by every group of the same respondents, so the
+    resamples cost one matrix product per stretch of rows, never a copy of the data; every
+    group's relative weights are then found in one batched eigen-decomposition."""
     k = data.shape[1]
     m = moments(data)
     point_sums = np.stack([m[a:b].sum(axis=0) for a, b in groups])
@@ -76,10 +76,8 @@ def group_importance(data: np.ndarray, groups: list[tuple[int, int]],
     # every group adds its stretches (one pass over the rows, however deep the tree)
     cuts = np.unique([x for group in groups for x in group])
     at = {int(x): i for i, x in enumerate(cuts)}
-    stretches = np.stack([weights[:, a:b] @ m[a:b] for a, b in zip(cuts[:-1], cuts[1:])]) if len(cuts) > 1 else \
-        np.zeros((0, weights.shape[0], m.shape[1]))
-    counts = np.stack([weights[:, a:b].sum(axis=1) for a, b in zip(cuts[:-1], cuts[1:])]) if len(cuts) > 1 else \
-        np.zeros((0, weights.shape[0]))
+    stretches = np.stack([weights[:, a:b] @ m[a:b] for a, b in zip(cuts[:-1], cuts[1:])])
+    counts = np.stack([weights[:, a:b].sum(axis=1) for a, b in zip(cuts[:-1], cuts[1:])])
     boot_sums = np.stack([stretches[at[a]:at[b]].sum(axis=0) for a, b in groups])
     sizes = np.array([float(b - a) for a, b in groups])
     resampled = np.stack([counts[at[a]:at[b]].sum(axis=0) for a, b in groups])    # each resample's size
