@@ -326,11 +326,11 @@ def _build(settings: Settings, step: Step, plan: BuildPlan, key: bytes) -> Build
         sources = {name: frame for name, frame in sources.items() if name in APPENDED}
     done("transform")
 
-    with building(settings.warehouse, settings.duckdb, copy_live=plan.incremental) as con:
+    waves = sorted(new_waves) if plan.incremental else None
+    with building(settings.warehouse, settings.duckdb, waves) as con:
         step("Indlæser kildetabellerne i DuckDB")
         load(con, sources, append=plan.incremental)
         done("load")
-        waves = sorted(new_waves) if plan.incremental else None
         step("Bygger dimensioner, fakta og alle tal (DuckDB)")
         score.figures(con, waves)
         done("figures")

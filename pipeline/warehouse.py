@@ -71,13 +71,15 @@ def build_lock(target: Path) -> Iterator[None]:
 
 @contextmanager
 def building(target: Path, duckdb_config: dict[str, str | int] | None = None,
-             copy_live: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+             new_waves: list[tuple[str, str]] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection to a new private warehouse; on success the published tables are copied
     into a new published file and both replace the live ones (published first: if the build dies
     between the two, the next build still sees the old private manifest and builds the new exports).
     duckdb_config: DuckDB settings for the build (memory_limit, threads, temp_directory), so a
-    build spills to disk instead of exhausting the machine's memory. copy_live: start from a copy
-    of the live private warehouse (an incremental build), which itself is never opened for writing."""
+    build spills to disk instead of exhausting the machine's memory. new_waves: an incremental
+    build's new survey waves (None: a full build); it starts from a copy of the live private warehouse (which itself
+    is never opened for writing) and, when the live published file was built from the same
+    exports and configuration (`build_manifest`), from a copy of that too (see `_publish`)."""
     private = private_path(target)
     private_dir(private.parent)
     tmp = private.with_name(f".{target.name}.building-{os.getpid()}")
@@ -88,13 +90,17 @@ def building(target: Path, duckdb_config: dict[str, str | int] | None = None,
         private_dir(Path(config["temp_directory"]))   # spilled rows are respondent data too
     old_umask = os.umask(0o077)   # every file DuckDB writes for this build: 0600
     try:
-        if copy_live:
+        if new_waves is not None:
             shutil.copyfile(private, tmp)
         con = duckdb.connect(str(tmp), config=config)
         try:
+            if new_waves and _built_alike(con, target):
+                shutil.copyfile(target, pub)
+            else:
+                new_waves = None
             yield con
             con.execute("CHECKPOINT")
-            _publish(con, pub)
+            _publish(con, pub, new_waves)
         finally:
             con.close()
         pub.chmod(0o644)              # the published file holds no personal data; a web server reads it
@@ -108,19 +114,61 @@ def building(target: Path, duckdb_config: dict[str, str | int] | None = None,
         os.umask(old_umask)
 
 
-def _publish(con: duckdb.DuckDBPyConnection, pub: Path) -> None:
-    """Copy what the suppression stage let out into a new published file."""
-    quoted = str(pub).replace("'", "''")
-    con.execute(f"ATTACH '{quoted}' AS published")
+MANIFEST = "build_manifest"   # in the published file: the private manifest it was built with
+
+
+def _built_alike(con: duckdb.DuckDBPyConnection, published: Path) -> bool:
+    """Whether the live published file was built from exactly what the live private warehouse
+    (`con`, before this build changes it) was: not so if a build died between replacing the
+    two, or the published file is older than its manifest."""
+    if not published.exists():
+        return False
+    con.execute(f"ATTACH '{_quoted(published)}' AS live (READ_ONLY)")
     try:
+        if not con.execute("select count(*) from information_schema.tables where table_catalog = 'live' "
+                           "and table_name = ?", [MANIFEST]).fetchall()[0][0]:
+            return False
+        differ = con.execute(f"""select count(*) from (
+            (select * from live.{MANIFEST} except all select * from src_manifest)
+            union all (select * from src_manifest except all select * from live.{MANIFEST}))""").fetchall()[0][0]
+        return differ == 0
+    finally:
+        con.execute("DETACH live")
+
+
+def _publish(con: duckdb.DuckDBPyConnection, pub: Path, new_waves: list[tuple[str, str]] | None = None) -> None:
+    """Copy what the suppression stage let out into the published file: every table anew, or
+    (new_waves: `pub` is a copy of the live published file, built alike) only the new waves'
+    rows of the tables whose other rows an incremental build leaves as they were — the
+    wave-local marts and the decisions, stitched trends apart — and the other tables anew."""
+    con.execute(f"ATTACH '{_quoted(pub)}' AS published")
+    try:
+        local = wave_local(["marts"]) | {"disclosure"} if new_waves else set()
+        where = " or ".join(["(survey = ? and wave = ?)"] * len(new_waves or []))
+        params = [value for wave in new_waves or [] for value in wave]
         for name in [*PUBLISHED_DIMENSIONS, *published_tables()]:
-            con.execute(f"CREATE TABLE published.{name} AS SELECT * FROM {name}")
+            if name in local:
+                rows = f"{where} or figure = 'stitched_score'" if name == "disclosure" else where
+                con.execute(f"DELETE FROM published.{name} WHERE {rows}", params)
+                con.execute(f"INSERT INTO published.{name} BY NAME SELECT * FROM {name} WHERE {rows}", params)
+            else:
+                con.execute(f"CREATE OR REPLACE TABLE published.{name} AS SELECT * FROM {name}")
+        con.execute(f"CREATE OR REPLACE TABLE published.{MANIFEST} AS SELECT * FROM src_manifest")
     finally:
         con.execute("DETACH published")
 
 
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
 def model_files(layers: list[str]) -> dict[str, Path]:
     return {p.stem: p for layer in layers for p in sorted((MODELS / layer).glob("*.sql"))}
+
+
+def wave_local(layers: list[str]) -> set[str]:
+    """The table models of the layers marked `-- incremental: survey, wave` (see run_models)."""
+    return {name for name, path in model_files(layers).items() if _INCREMENTAL.search(path.read_text(encoding="utf-8"))}
 
 
 def run_models(con: duckdb.DuckDBPyConnection, layers: list[str],

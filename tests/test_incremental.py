@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.warehouse import private_path
+from pipeline.warehouse import MANIFEST, private_path
 
 from conftest import settings_for
 from pipeline import disclosure, flow
@@ -114,4 +114,30 @@ def test_an_incremental_build_leaves_the_built_waves_rows_of_wave_local_models_a
         new = con.execute(f"select count(*), min({column}) from {table} where survey = 'trivsel' and wave = '2026'").fetchone()
         assert old == (-7, -7), table
         assert new[0] > 0 and new[1] != -7, table
+    con.close()
+
+
+@pytest.mark.parametrize("built_alike", [True, False])
+def test_an_incremental_build_writes_only_the_new_waves_rows_into_a_published_file_built_alike(
+        demo_raw: Path, tmp_path: Path, built_alike: bool) -> None:
+    settings = _project(tmp_path / "p", demo_raw, leave_out=NEW)
+    build(settings)
+    # mark built rows of the published wave-local tables, and the decisions, in the live published file
+    marked = {"mart_item_means": "mean", "mart_response_rates": "headcount", "mart_benchmarks": "score",
+              "mart_breakdown_scores": "score", "disclosure": "node"}
+    con = duckdb.connect(str(settings.warehouse))
+    for table, column in marked.items():
+        con.execute(f"update {table} set {column} = -7 where survey = 'trivsel' and wave = '2025'")
+    if not built_alike:   # as if a build died between replacing the published file and the private one
+        con.execute(f"update {MANIFEST} set digest = 'another build' where kind = 'configuration'")
+    con.close()
+    shutil.copy(demo_raw / NEW, settings.raw / NEW)
+    assert build(settings).incremental
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    for table, column in marked.items():
+        old = con.execute(f"select min({column}), max({column}) from {table} where survey = 'trivsel' and wave = '2025'").fetchone()
+        new = con.execute(f"select count(*), min({column}) from {table} where survey = 'trivsel' and wave = '2026'").fetchone()
+        assert (old == (-7, -7)) == built_alike, table    # left alone, or (not built alike) every table written anew
+        assert new[0] > 0 and new[1] != -7, table
+    assert con.execute(f"select count(*) from {MANIFEST} where digest = 'another build'").fetchone() == (0,)
     con.close()

@@ -20,7 +20,7 @@ from dashboard.app import create_app
 from dashboard.web import WebSettings
 from pipeline.errors import SammenError
 from pipeline.flow import build
-from pipeline.warehouse import PUBLISHED_DIMENSIONS, build_lock, private_path, published_tables
+from pipeline.warehouse import MANIFEST, PUBLISHED_DIMENSIONS, build_lock, private_path, published_tables
 
 PERSONAL = {"respondent_key", "respondent_id", "age_group", "seniority", "job_group", "value"}
 
@@ -38,7 +38,7 @@ def _tables(path: Path) -> dict[str, set[str]]:
 def test_the_published_warehouse_holds_only_published_tables(demo_site) -> None:
     settings, _ = demo_site
     published, private = _tables(settings.warehouse), _tables(private_path(settings.warehouse))
-    assert set(published) == {*PUBLISHED_DIMENSIONS, *published_tables()}
+    assert set(published) == {*PUBLISHED_DIMENSIONS, *published_tables(), MANIFEST}
     assert not any(columns & PERSONAL for columns in published.values())
     assert {"src_answers", "responses", "fct_respondents"} <= set(private)    # the rest stays private
     assert any(columns & PERSONAL for columns in private.values())
