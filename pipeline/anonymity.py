@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 
+import numba
 import numpy as np
 
 SUBTRACTABLE = {"own", "below", "unit"}    # parts whose pairs lie exactly inside the nodes above
@@ -49,7 +50,8 @@ def settle(parent: np.ndarray, n: np.ndarray, minimum: np.ndarray, subtractable:
     First, with nothing more hidden, every node's `covered` is summed up the forest one level at
     a time, vectorised. The greedy can only act at a node whose remainder is then too small, and
     only that node and the nodes above it can see the effect; the rest are settled as they
-    stand, so the Python loop visits only those — and decides exactly as visiting all would."""
+    stand, so the loop (`_greedy`, compiled) visits only those — and decides exactly as visiting
+    all would."""
     shown_up = ~hidden & subtractable
     depth = _depth(parent)
     at = np.argsort(-depth, kind="stable")
@@ -65,43 +67,60 @@ def settle(parent: np.ndarray, n: np.ndarray, minimum: np.ndarray, subtractable:
     kid_at = np.argsort(parent, kind="stable")       # children grouped by parent, in index order
     first = np.searchsorted(parent[kid_at], np.arange(len(parent)), side="left")
     last = np.searchsorted(parent[kid_at], np.arange(len(parent)), side="right")
-    kids_of, first, last = kid_at.tolist(), first.tolist(), last.tolist()
-    up, size, least, sub = parent.tolist(), n.tolist(), minimum.tolist(), subtractable.tolist()
-    hid, cov, secondary = hidden.tolist(), covered.tolist(), []
+    hid, secondary = hidden.copy(), np.empty(len(parent), dtype=np.int64)
+    found = _greedy(order[dirty[order]].astype(np.int64), kid_at.astype(np.int64), first.astype(np.int64),
+                    last.astype(np.int64), parent.astype(np.int64), n.astype(np.int64), minimum.astype(np.int64),
+                    subtractable.astype(np.bool_), hid, covered, secondary)
+    out = np.zeros(len(parent), dtype=bool)
+    out[secondary[:found]] = True
+    return out
 
-    def kids(u: int) -> list[int]:
-        return kids_of[first[u]:last[u]]
 
-    def nearest_shown(u: int) -> list[int]:   # the shown subtractable nodes below u, none in between
-        out, stack = [], kids(u)
-        while stack:
-            k = stack.pop()
-            if hid[k] or not sub[k]:
-                stack.extend(kids(k))
-            else:
-                out.append(k)
-        return out
-
-    for node in order[dirty[order]].tolist():
-        cov[node] = sum(size[k] if not hid[k] and sub[k] else cov[k] for k in kids(node))
+@numba.njit(cache=True)
+def _greedy(todo, kid_at, first, last, up, size, least, sub, hid, cov, secondary):  # pragma: no cover - compiled
+    """The greedy's loop over the nodes `todo` (children before parents), compiled: a sequential
+    walk over up to millions of nodes that no array operation expresses. kid_at[first[u]:last[u]]
+    are u's children in index order; hid and cov are updated in place; the hidden nodes go into
+    `secondary`, and their count is returned. Ties are broken as the Python it replaced did: the
+    victim is the first of the smallest in the order a stack walk (last child first) finds them."""
+    found = 0
+    stack = np.empty(len(up), dtype=np.int64)
+    for node in todo:
+        covered = 0
+        for j in range(first[node], last[node]):
+            k = kid_at[j]
+            covered += size[k] if (not hid[k] and sub[k]) else cov[k]
+        cov[node] = covered
         while not hid[node]:
             gap = size[node] - cov[node]
             if gap == 0 or gap >= least[node]:
                 break
-            fillers = [k for k in nearest_shown(node) if size[k] - cov[k] > 0]
-            victim = min(fillers, key=size.__getitem__) if fillers else node   # first of the smallest
+            victim, top = -1, 0          # the smallest shown subtractable node below with a remainder
+            for j in range(first[node], last[node]):
+                stack[top] = kid_at[j]
+                top += 1
+            while top > 0:
+                top -= 1
+                k = stack[top]
+                if hid[k] or not sub[k]:
+                    for j in range(first[k], last[k]):
+                        stack[top] = kid_at[j]
+                        top += 1
+                elif size[k] - cov[k] > 0 and (victim < 0 or size[k] < size[victim]):
+                    victim = k
+            if victim < 0:
+                victim = node
             hid[victim] = True
-            secondary.append(victim)
+            secondary[found] = victim
+            found += 1
             if victim != node:    # the nodes from it up to `node` now cover its remainder less
-                less, at_ = size[victim] - cov[victim], up[victim]
+                less, at = size[victim] - cov[victim], up[victim]
                 while True:
-                    cov[at_] -= less
-                    if at_ == node:
+                    cov[at] -= less
+                    if at == node:
                         break
-                    at_ = up[at_]
-    out = np.zeros(len(parent), dtype=bool)
-    out[secondary] = True
-    return out
+                    at = up[at]
+    return found
 
 
 def _depth(parent: np.ndarray) -> np.ndarray:
