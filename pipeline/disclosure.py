@@ -17,6 +17,7 @@ Rules, in the order they are applied:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
@@ -39,7 +40,7 @@ NODE_KEYS = ["survey", "wave", "family", "unit_id", "part", "tag"]
 NO_TAG = 0   # measures are integer codes from 1 while deciding (decide), in the order of their texts
 
 
-def place(figures: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def place(figures: pl.DataFrame, packing: Packing) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Each figure's family and part (pipeline/anonymity.py; measures as integer codes, see
     `decide`), and the nodes: figures with the same placement cover the same (respondent, value)
     pairs and are one node.
@@ -65,12 +66,12 @@ def place(figures: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFra
     inside = mixed.select("survey", "wave", pl.col("below_measure").alias("family"), "unit_id", "part",
                           pl.col("own_measure").alias("tag"), "n")
     candidates = pl.concat([placed.filter(pl.col("part").is_not_null()).select(*NODE_KEYS, "n"), own_part, inside])
-    nodes = (candidates.group_by(NODE_KEYS, maintain_order=True)
-             .agg(pl.col("n").first(), n_differ=pl.col("n").n_unique() > 1)
+    nodes = (candidates.group_by(packing.node(), maintain_order=True)
+             .agg(pl.col(NODE_KEYS).first(), pl.col("n").first(), n_differ=pl.col("n").n_unique() > 1)
              .with_row_index("node").with_columns(pl.col("node").cast(pl.Int64)))
     if nodes["n_differ"].any():
         raise RuntimeError("figures with the same placement differ in n: the families are inconsistent")
-    node_of = nodes.select(*NODE_KEYS, "node")
+    node_of = nodes.select(*NODE_KEYS, "node", "node_key")
     twins = (twin_keys
              .join(node_of.filter(pl.col("part") == "own", pl.col("tag") == NO_TAG),
                    left_on=["survey", "wave", "own_measure", "unit_id"], right_on=["survey", "wave", "family", "unit_id"])
@@ -78,7 +79,9 @@ def place(figures: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFra
                    left_on=["survey", "wave", "below_measure", "unit_id", "own_measure"],
                    right_on=["survey", "wave", "family", "unit_id", "tag"], suffix="_inside")
              .select("node", "node_inside"))
-    return (placed.join(node_of, on=NODE_KEYS, how="left", maintain_order="left"), nodes.drop("n_differ"), twins)
+    return (placed.with_columns(packing.node()).join(node_of.select("node_key", "node"), on="node_key", how="left",
+                                                     maintain_order="left").drop("node_key"),
+            nodes.drop("n_differ", "node_key"), twins)
 
 
 def ancestors(units: pl.DataFrame) -> pl.DataFrame:
@@ -95,13 +98,13 @@ def ancestors(units: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(out) if out else level
 
 
-def nest(nodes: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
+def nest(nodes: pl.DataFrame, units: pl.DataFrame, packing: Packing) -> pl.DataFrame:
     """Each node's parent: the next node of its family that covers it. At its own unit an own
     node is covered by the mixed node it is the own part of (tagged), else by the unit node;
     below < mixed < unit cover each other in that order; past those, the innermost covering node
     (not own) of the nearest unit above that has one. Also each node's unit depth and part rank,
     which order children before parents."""
-    unit_of, family_unit_of = _packing(nodes, units)
+    unit_of, family_unit_of = packing.unit, packing.family_unit
     ranked = (nodes.with_columns(rank=pl.col("part").replace_strict(PART_RANK), fu=family_unit_of(pl.col("unit_id")),
                                  su=unit_of(pl.col("unit_id")))
               .sort("fu", "rank", "tag"))   # as by survey, wave, family, unit_id, rank, tag
@@ -128,21 +131,35 @@ def nest(nodes: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
 Packer = Callable[[pl.Expr], pl.Expr]
 
 
-def _packing(nodes: pl.DataFrame, units: pl.DataFrame) -> tuple[Packer, Packer]:
-    """Two expressions over the integer codes of `decide`, each one integer that sorts as its
-    columns do: a unit of a survey wave (survey, wave, unit) and a unit in a family (survey,
-    wave, family, unit), the unit given. One join key instead of three or four: polars joins on
-    one integer about three times as fast as on four."""
-    def bound(*columns: pl.Series) -> int:
-        return max((int(c.max()) for c in columns if c.len() and c.max() is not None), default=0) + 1
-    waves = bound(nodes["wave"], units["wave"])
-    families = bound(nodes["family"])
-    unit_codes = bound(nodes["unit_id"], units["unit_id"], units["parent_id"])
-    if bound(nodes["survey"], units["survey"]) * waves * families * unit_codes >= 2 ** 62:
-        raise RuntimeError("too many survey waves, measures and units to pack into one integer key")
-    wave = pl.col("survey").cast(pl.Int64) * waves + pl.col("wave").cast(pl.Int64)
-    return (lambda unit: wave * unit_codes + unit,
-            lambda unit: (wave * families + pl.col("family")) * unit_codes + unit)
+@dataclass(frozen=True)
+class Packing:
+    """Several of `decide`'s integer codes as one integer that sorts as they do: polars joins
+    and groups on one integer about three times as fast as on four columns. The sizes are how
+    many codes each has (surveys, waves, measures with NO_TAG, units)."""
+    surveys: int
+    waves: int
+    measures: int
+    units: int
+
+    def __post_init__(self) -> None:
+        if self.surveys * self.waves * self.measures * self.units * len(PART_RANK) * self.measures >= 2 ** 62:
+            raise RuntimeError("too many survey waves, measures and units to pack into one integer key")
+
+    def unit(self, unit: pl.Expr) -> pl.Expr:
+        """(survey, wave, unit) of the row's survey wave."""
+        return self._wave() * self.units + unit
+
+    def family_unit(self, unit: pl.Expr) -> pl.Expr:
+        """(survey, wave, family, unit) of the row's survey wave and family."""
+        return (self._wave() * self.measures + pl.col("family")) * self.units + unit
+
+    def node(self) -> pl.Expr:
+        """NODE_KEYS, as `node_key`."""
+        part = pl.col("part").replace_strict(PART_RANK, return_dtype=pl.Int64)
+        return ((self.family_unit(pl.col("unit_id")) * len(PART_RANK) + part) * self.measures + pl.col("tag")).alias("node_key")
+
+    def _wave(self) -> pl.Expr:
+        return pl.col("survey").cast(pl.Int64) * self.waves + pl.col("wave").cast(pl.Int64)
 
 
 def nearest_above(keys: pl.DataFrame, units: pl.DataFrame, innermost: pl.DataFrame,
@@ -177,13 +194,15 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
     # join on, and nodes are ordered (which decides ties) as by the texts themselves
     keys = {"survey": _code(figures["survey"], units["survey"]), "wave": _code(figures["wave"], units["wave"]),
             "unit_id": _code(figures["unit_id"], units["unit_id"], units["parent_id"])}
+    packing = Packing(*(len(keys[c]["old"]) for c in ("survey", "wave")), len(measures) + 1, len(keys["unit_id"]["old"]))
     placed, nodes, twins = place(figures.with_columns(
         pl.col("own_measure", "below_measure").replace_strict(measures, codes, return_dtype=pl.Int64),
-        *[pl.col(c).alias(f"{c}_text") for c in keys], *[pl.col(c).cast(pl.String).replace_strict(**m) for c, m in keys.items()]))
+        *[pl.col(c).alias(f"{c}_text") for c in keys], *[pl.col(c).cast(pl.String).replace_strict(**m) for c, m in keys.items()]),
+        packing)
     units = units.with_columns(*[pl.col(c).cast(pl.String).replace_strict(**m) for c, m in keys.items()],
                                pl.col("parent_id").cast(pl.String).replace_strict(**keys["unit_id"], default=None))
     least_of = {code: minimum[text] for text, code in zip(keys["survey"]["old"], keys["survey"]["new"])}
-    nodes = nest(nodes, units).with_row_index("at")   # `at`: the node's index in the forest below
+    nodes = nest(nodes, units, packing).with_row_index("at")   # `at`: the node's index in the forest below
     at = nodes.select("node", pl.col("at").cast(pl.Int64))
     forest = nodes.join(at.rename({"node": "parent_node", "at": "parent_at"}), on="parent_node", how="left",
                         maintain_order="left").with_columns(
@@ -220,19 +239,18 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
         forced_twins[twins_hidden] = True
         forced_twins[mixed_hidden] = True
     rule = np.where(together_here, "together", np.where(primary, "primary", np.where(hidden, "complementary", "")))
-    hidden_at = np.flatnonzero(hidden)
-    node_ids = forest["node"].to_numpy()
-    rules = pl.DataFrame({"node": node_ids[hidden_at], "node_rule": rule[hidden_at]},
-                         schema={"node": pl.Int64, "node_rule": pl.String})
     small = pl.col("n") < pl.col("survey").replace_strict(least_of, return_dtype=pl.Int64)
     # node ids as written are numbered within their survey wave, so deciding one wave alone (an
-    # incremental build) writes the same ids as deciding all waves together
-    local = nodes.select("node", pl.col("node").rank("dense").over("survey", "wave").cast(pl.Int64).alias("local") - 1)
-    nodes = (nodes.join(local, on="node", maintain_order="left")
-             .join(local.rename({"node": "parent_node", "local": "local_parent"}), on="parent_node", how="left",
-                   maintain_order="left"))
-    return (placed.join(nodes.select("node", "local", "local_parent"), on="node", how="left", maintain_order="left")
-            .join(rules, on="node", how="left", maintain_order="left")
+    # incremental build) writes the same ids as deciding all waves together. Node ids are 0..N-1
+    # (place): each node's values are gathered by id, faster than joining on it.
+    at_of = np.empty(len(forest), dtype=np.int64)
+    at_of[forest["node"].to_numpy()] = np.arange(len(forest))
+    at_of = pl.Series(at_of)
+    local = nodes.select(pl.col("node").rank("dense").over("survey", "wave").cast(pl.Int64) - 1)["node"].gather(at_of)
+    by_node = pl.DataFrame({"local": local, "local_parent": local.gather(forest["parent_node"].gather(at_of)),
+                            "node_rule": pl.Series(rule).replace("", None).gather(at_of)})
+    node = placed["node"]
+    return (placed.with_columns(*[by_node[c].gather(node) for c in by_node.columns])
             .with_columns(node="local", parent_node="local_parent",
                           family=pl.col("family").replace_strict(codes, measures, default=None),
                           own_family=pl.when(pl.col("part") == "mixed")

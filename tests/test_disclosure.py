@@ -136,3 +136,21 @@ def test_the_audit_subtracts_a_units_own_figure_from_its_mixed_figure() -> None:
             "shown": [True, own_shown], "n": [6, 5 if own_shown else None], "anything": [True, own_shown]})
     assert disclosure.check(published(own_shown=True), {"s": 5})["small_groups"] == 1
     assert disclosure.check(published(own_shown=False), {"s": 5})["small_groups"] == 0
+
+
+def test_packed_keys_sort_as_their_columns_and_refuse_what_does_not_fit() -> None:
+    """decide's ties follow the order of (survey, wave, family, unit, part, tag); its one-integer
+    keys must sort exactly so, and a code space too large for 62 bits is refused, not wrapped."""
+    import polars as pl
+    rng = np.random.default_rng(7)
+    packing = disclosure.Packing(surveys=3, waves=5, measures=40, units=1000)
+    size = 5000
+    codes = pl.DataFrame({"survey": rng.integers(0, 3, size), "wave": rng.integers(0, 5, size),
+                          "family": rng.integers(1, 40, size), "unit_id": rng.integers(0, 1000, size),
+                          "part": rng.choice(list(disclosure.PART_RANK), size), "tag": rng.integers(0, 40, size)})
+    by_columns = codes.with_columns(rank=pl.col("part").replace_strict(disclosure.PART_RANK)).sort(
+        "survey", "wave", "family", "unit_id", "rank", "tag").drop("rank")
+    assert codes.with_columns(packing.node()).sort("node_key").drop("node_key").equals(by_columns)
+    assert codes.select(packing.unit(pl.col("unit_id"))).n_unique() == codes.select("survey", "wave", "unit_id").n_unique()
+    with pytest.raises(RuntimeError):
+        disclosure.Packing(surveys=10, waves=100, measures=10_000, units=100_000_000)
