@@ -609,38 +609,45 @@ def check(published: pl.DataFrame, minimum: dict[str, int]) -> dict[str, int]:
     """published: survey, wave, unit_id, family, own_family, node, parent_node, part, shown, n,
     anything (whether any number is published for the figure). Per family, every shown figure minus the nearest shown figures
     below it must leave 0 or at least the minimum respondents; every shown figure has at least
-    the minimum; a hidden one has no number at all.
+    the minimum; a hidden one has no number at all. Survey waves one at a time (node ids are
+    numbered within their wave), so every join is on one integer."""
+    total = {"figures_checked": 0, "small_groups": 0, "hidden_with_figures": 0}
+    for (survey, _), wave in published.partition_by("survey", "wave", as_dict=True).items():
+        for name, count in _check_wave(wave, minimum[survey]).items():
+            total[name] += count
+    return total
 
-    Each shown subtractable node walks up its family (all such nodes at once, one level per
-    join), adding its n to every shown node it passes, and stops at the first shown subtractable
-    one, which covers it for everything above. Independent of `suppress`, which walks down."""
-    key = ["survey", "wave", "node"]
-    nodes = (published.group_by(key).agg(
+
+def _check_wave(published: pl.DataFrame, least: int) -> dict[str, int]:
+    """`check` of one survey wave. Each shown subtractable node walks up its family (all such
+    nodes at once, one level per join), adding its n to every shown node it passes, and stops at
+    the first shown subtractable one, which covers it for everything above. Independent of
+    `suppress`, which walks down."""
+    nodes = published.group_by("node").agg(
         pl.col("parent_node").first(), pl.col("shown").any(),
         pl.col("n").filter(pl.col("shown")).first(),
         (pl.col("shown") & pl.col("part").is_in(list(SUBTRACTABLE))).any().alias("covers"))
-        .with_columns(least=pl.col("survey").replace_strict(minimum, return_dtype=pl.Int64)))
     # a shown mixed figure whose unit's own figure of its own measure is shown: that figure can be
     # subtracted from it (twins, pipeline/disclosure.place), as if it were a node inside it
     own = published.filter(pl.col("shown") & (pl.col("part") == "own")).select(
-        "survey", "wave", "unit_id", pl.col("family").alias("own_family"), pl.col("n").alias("amount")).unique()
+        "unit_id", pl.col("family").alias("own_family"), pl.col("n").alias("amount")).unique()
     twins = (published.filter(pl.col("shown") & (pl.col("part") == "mixed"))
-             .select("survey", "wave", "unit_id", "own_family", pl.col("node").alias("at")).unique()
-             .join(own, on=["survey", "wave", "unit_id", "own_family"]).select("survey", "wave", "at", "amount"))
-    walking = pl.concat([nodes.filter("covers").select("survey", "wave", pl.col("parent_node").alias("at"),
-                                                       pl.col("n").alias("amount")), twins], how="vertical_relaxed")
+             .select("unit_id", "own_family", pl.col("node").alias("at")).unique()
+             .join(own, on=["unit_id", "own_family"]).select("at", "amount"))
+    walking = pl.concat([nodes.filter("covers").select(pl.col("parent_node").alias("at"), pl.col("n").alias("amount")),
+                         twins], how="vertical_relaxed")
+    steps = nodes.select(pl.col("node").alias("at"), "parent_node", "shown", "covers")
     passed = []
     while walking.height:
-        here = walking.join(nodes.select("survey", "wave", pl.col("node").alias("at"), "parent_node", "shown", "covers"),
-                            on=["survey", "wave", "at"])
-        passed.append(here.filter("shown").select("survey", "wave", pl.col("at").alias("node"), "amount"))
+        here = walking.join(steps, on="at")
+        passed.append(here.filter("shown").select(pl.col("at").alias("node"), "amount"))
         walking = here.filter(~pl.col("covers") & pl.col("parent_node").is_not_null()).select(
-            "survey", "wave", pl.col("parent_node").alias("at"), "amount")
-    covered = (pl.concat(passed).group_by(key).agg(pl.col("amount").sum().alias("covered")) if passed
-               else pl.DataFrame(schema={"survey": pl.String, "wave": pl.String, "node": pl.Int64, "covered": pl.Int64}))
-    shown = nodes.filter("shown").join(covered, on=key, how="left").with_columns(
+            pl.col("parent_node").alias("at"), "amount")
+    covered = (pl.concat(passed).group_by("node").agg(pl.col("amount").sum().alias("covered")) if passed
+               else pl.DataFrame(schema={"node": pl.Int64, "covered": pl.Int64}))
+    shown = nodes.filter("shown").join(covered, on="node", how="left").with_columns(
         rest=pl.col("n") - pl.col("covered").fill_null(0))
-    small = (shown.filter(~((pl.col("rest") == 0) | (pl.col("rest") >= pl.col("least")))).height
-             + shown.filter(pl.col("n").is_null() | (pl.col("n") < pl.col("least"))).height)
+    small = (shown.filter(~((pl.col("rest") == 0) | (pl.col("rest") >= least))).height
+             + shown.filter(pl.col("n").is_null() | (pl.col("n") < least)).height)
     return {"figures_checked": published.filter(pl.col("shown")).height, "small_groups": small,
             "hidden_with_figures": published.filter(~pl.col("shown") & pl.col("anything")).height}
