@@ -156,7 +156,8 @@ class Packing:
     def node(self) -> pl.Expr:
         """NODE_KEYS, as `node_key`."""
         part = pl.col("part").replace_strict(PART_RANK, return_dtype=pl.Int64)
-        return ((self.family_unit(pl.col("unit_id")) * len(PART_RANK) + part) * self.measures + pl.col("tag")).alias("node_key")
+        unit_part = self.family_unit(pl.col("unit_id")) * len(PART_RANK) + part
+        return (unit_part * self.measures + pl.col("tag")).alias("node_key")
 
     def _wave(self) -> pl.Expr:
         return pl.col("survey").cast(pl.Int64) * self.waves + pl.col("wave").cast(pl.Int64)

@@ -77,9 +77,9 @@ def building(target: Path, duckdb_config: dict[str, str | int] | None = None,
     between the two, the next build still sees the old private manifest and builds the new exports).
     duckdb_config: DuckDB settings for the build (memory_limit, threads, temp_directory), so a
     build spills to disk instead of exhausting the machine's memory. new_waves: an incremental
-    build's new survey waves (None: a full build); it starts from a copy of the live private warehouse (which itself
-    is never opened for writing) and, when the live published file was built from the same
-    exports and configuration (`build_manifest`), from a copy of that too (see `_publish`)."""
+    build's new survey waves (None: a full build); it starts from a copy of the live private
+    warehouse (which itself is never opened for writing) and, when the live published file was
+    built from the same exports and configuration (`build_manifest`), from a copy of that too."""
     private = private_path(target)
     private_dir(private.parent)
     tmp = private.with_name(f".{target.name}.building-{os.getpid()}")
@@ -120,7 +120,7 @@ MANIFEST = "build_manifest"   # in the published file: the private manifest it w
 def _built_alike(con: duckdb.DuckDBPyConnection, published: Path) -> bool:
     """Whether the live published file was built from exactly what the live private warehouse
     (`con`, before this build changes it) was: not so if a build died between replacing the
-    two, or the published file is older than its manifest."""
+    two, or the published file was written before it carried a `build_manifest`."""
     if not published.exists():
         return False
     con.execute(f"ATTACH '{_quoted(published)}' AS live (READ_ONLY)")
