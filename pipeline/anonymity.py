@@ -77,7 +77,7 @@ def settle(parent: np.ndarray, n: np.ndarray, minimum: np.ndarray, subtractable:
 
 
 @numba.njit(cache=True)
-def _greedy(todo, kid_at, first, last, up, size, least, sub, hid, cov, secondary):  # pragma: no cover - compiled
+def _greedy(todo, kid_at, first, last, up, size, least, sub, hid, cov, secondary):
     """The greedy's loop over the nodes `todo` (children before parents), compiled: a sequential
     walk over up to millions of nodes that no array operation expresses. kid_at[first[u]:last[u]]
     are u's children in index order; hid and cov are updated in place; the hidden nodes go into

@@ -15,6 +15,7 @@ import statistics
 
 import duckdb
 import numpy as np
+import polars as pl
 import pytest
 
 from conftest import small_project
@@ -127,8 +128,6 @@ def test_the_audit_subtracts_a_units_own_figure_from_its_mixed_figure() -> None:
     """The leak hypothesis found (tests/test_anonymity.py): U's own 5 respondents valued on
     Q1+Q2+Q3 are shown alone (an own figure), and inside a mixed figure of 6 that values U's own on
     the same items and 1 respondent below on Q1+Q3. 6 - 5 isolates that 1 person."""
-    import polars as pl
-
     def published(own_shown: bool) -> pl.DataFrame:
         return pl.DataFrame({
             "survey": ["s", "s"], "wave": ["w", "w"], "unit_id": ["U", "U"], "family": ["Q1+Q3", "Q1+Q2+Q3"],
@@ -141,7 +140,6 @@ def test_the_audit_subtracts_a_units_own_figure_from_its_mixed_figure() -> None:
 def test_packed_keys_sort_as_their_columns_and_refuse_what_does_not_fit() -> None:
     """decide's ties follow the order of (survey, wave, family, unit, part, tag); its one-integer
     keys must sort exactly so, and a code space too large for 62 bits is refused, not wrapped."""
-    import polars as pl
     rng = np.random.default_rng(7)
     packing = disclosure.Packing(surveys=3, waves=5, measures=40, units=1000)
     size = 5000
