@@ -3,34 +3,53 @@
 -- suppression stage decides what mart_item_means shows). An area item counts everyone at or
 -- below the unit, a direct item the unit's own respondents; a row where anyone answered.
 -- Sums per unit and item first, then up the tree (sums add): never one row per answer per ancestor.
-with unit_items as (   -- the items mapped to the unit's leader's role and asked in the wave
-    select distinct u.survey, u.wave, u.unit_id, m.item_code, m.scope
+-- Joins and groups on the tree's integer unit keys.
+with units as (
+    select t.unit_key, u.survey, u.wave, u.unit_id, u.leader_role
     from dim_unit_wave as u
+    join dim_unit_tree as t
+        on t.survey = u.survey and t.wave = u.wave and t.unit_id = u.unit_id and t.depth = 0
+),
+unit_items as (   -- the items mapped to the unit's leader's role and asked in the wave
+    select distinct u.unit_key, m.item_code, m.scope
+    from units as u
     join dim_item_mapping as m
         on m.survey = u.survey and m.role = u.leader_role
     join dim_wave_item as asked
         on asked.survey = u.survey and asked.wave = u.wave and asked.item_code = m.item_code
 ),
-rolled_up as (
+item_sums as (   -- each unit's own sums, by its key
+    select u.unit_key, s.item_code, s.n, s.sum_score
+    from fct_unit_item_sums as s
+    join units as u
+        on u.survey = s.survey and u.wave = s.wave and u.unit_id = s.unit_id
+),
+rolled_up as (   -- each unit's sums added to every unit above it (and itself, its own)
     select
-        i.survey, i.wave, i.unit_id, i.item_code, i.scope,
-        coalesce(sum(o.n), 0)                                as n,
-        coalesce(sum(o.n) filter (where t.depth = 0), 0)     as n_own,
-        sum(o.sum_score)                                     as sum_score
+        t.ancestor_key as unit_key, s.item_code, t.depth = 0 as own,
+        sum(s.n) as n, sum(s.sum_score) as sum_score
+    from item_sums as s
+    join dim_unit_tree as t on t.unit_key = s.unit_key
+    group by all
+),
+unit_item_sums as (   -- an area item: everyone at or below the unit; a direct item: its own
+    select
+        i.unit_key, i.item_code, i.scope,
+        coalesce(sum(r.n), 0)                         as n,
+        coalesce(sum(r.n) filter (where r.own), 0)    as n_own,
+        sum(r.sum_score)                              as sum_score
     from unit_items as i
-    join dim_unit_tree as t
-        on t.survey = i.survey and t.wave = i.wave and t.ancestor_id = i.unit_id
-       and (i.scope = 'area' or t.depth = 0)
-    left join fct_unit_item_sums as o
-        on o.survey = t.survey and o.wave = t.wave and o.unit_id = t.unit_id and o.item_code = i.item_code
+    join rolled_up as r
+        on r.unit_key = i.unit_key and r.item_code = i.item_code and (i.scope = 'area' or r.own)
     group by all
 )
 select
     -- keys
-    survey, wave, unit_id, item_code, scope,
+    u.survey, u.wave, u.unit_id, r.item_code, r.scope,
     -- group
-    n, n_own,
+    r.n, r.n_own,
     -- measures
-    sum_score::double / n / 1e9 as mean   -- sums are in integer 1e-9 points
-from rolled_up
-where n > 0
+    r.sum_score::double / r.n / 1e9 as mean   -- sums are in integer 1e-9 points
+from unit_item_sums as r
+join units as u using (unit_key)
+where r.n > 0
