@@ -29,7 +29,9 @@ from pipeline.anonymity import SUBTRACTABLE, settle
 DECISION_SCHEMA = {"figure": pl.String, "survey": pl.String, "wave": pl.String, "unit_id": pl.String,
                    "key": pl.String, "family": pl.String, "part": pl.String, "node": pl.Int64,
                    "parent_node": pl.Int64, "shown": pl.Boolean, "rule": pl.String,
-                   "own_family": pl.String}   # a mixed figure's own respondents' measure (the audit's twins)
+                   # a mixed figure's own respondents (the audit's twins): their measure, and the node
+                   # their part hangs from in that measure's family
+                   "own_family": pl.String, "own_parent_node": pl.Int64}
 
 
 FIGURE_NAMES = {"competency_score": "Kompetencescorer", "item_mean": "Spørgsmålsgennemsnit",   # for HR, in Danish
@@ -37,6 +39,7 @@ FIGURE_NAMES = {"competency_score": "Kompetencescorer", "item_mean": "Spørgsmå
                 "breakdown_score": "Kompetencescorer fordelt på baggrund"}
 PART_RANK = {"own": 0, "below": 1, "mixed": 2, "unit": 3}   # inner to outer within a unit
 NODE_KEYS = ["survey", "wave", "family", "unit_id", "part", "tag"]
+_NO_OWN_PART = {"own_family": pl.lit(None, pl.String), "own_parent_node": pl.lit(None, pl.Int64)}   # not mixed
 NO_TAG = 0   # measures are integer codes from 1 while deciding (decide), in the order of their texts
 
 
@@ -249,7 +252,8 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
     at_of = pl.Series(at_of)
     local = nodes.select(pl.col("node").rank("dense").over("survey", "wave").cast(pl.Int64) - 1)["node"].gather(at_of)
     by_node = pl.DataFrame({"local": local, "local_parent": local.gather(forest["parent_node"].gather(at_of)),
-                            "node_rule": pl.Series(rule).replace("", None).gather(at_of)})
+                            "node_rule": pl.Series(rule).replace("", None).gather(at_of),
+                            "own_parent_node": _own_parents(twins, forest, local)})
     node = placed["node"]
     return (placed.with_columns(*[by_node[c].gather(node) for c in by_node.columns])
             .with_columns(node="local", parent_node="local_parent",
@@ -259,8 +263,19 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
             .with_columns(rule=pl.when(pl.col("node").is_null() | small).then(pl.lit("primary"))
                           .otherwise(pl.col("node_rule")))
             .select("figure", *[pl.col(f"{c}_text").alias(c) for c in keys], "key", "family", "part", "node", "parent_node",
-                    shown=pl.col("rule").is_null(), rule="rule", own_family="own_family")
+                    shown=pl.col("rule").is_null(), rule="rule", own_family="own_family",
+                    own_parent_node="own_parent_node")
             .cast(DECISION_SCHEMA))
+
+
+def _own_parents(twins: pl.DataFrame, forest: pl.DataFrame, local: pl.Series) -> pl.Series:
+    """By node id: the node a mixed node's own part hangs from in its own measure's family (local
+    id; null for other nodes). The own part has no figure of its own; the audit looks from there
+    up for a shown figure that leaves exactly it (`check`)."""
+    parent_of = forest.select("node", "parent_node")
+    own = (twins.join(parent_of.rename({"node": "node_inside", "parent_node": "mixed"}), on="node_inside")
+           .join(parent_of.rename({"parent_node": "own_parent"}), on="node"))
+    return pl.Series([None] * len(local), dtype=pl.Int64).scatter(own["mixed"], local.gather(own["own_parent"]))
 
 
 def _still_derivable(parent: np.ndarray, n: np.ndarray, subtractable: np.ndarray, hidden: np.ndarray,
@@ -315,7 +330,7 @@ def decide_lineage(stitched: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFr
         pl.lit(None, pl.String).alias("family"), pl.lit(None, pl.String).alias("part"),
         pl.lit(None, pl.Int64).alias("node"), pl.lit(None, pl.Int64).alias("parent_node"), "shown",
         pl.when(pl.col("shown")).then(None).otherwise(pl.lit("lineage")).alias("rule"),
-        pl.lit(None, pl.String).alias("own_family")).cast(DECISION_SCHEMA)
+        **_NO_OWN_PART).cast(DECISION_SCHEMA)
 
 
 STITCHED_SQL = """
@@ -399,7 +414,7 @@ def decide_breakdowns(cells: pl.DataFrame, decisions: pl.DataFrame, units: pl.Da
     return (cells.join(rules, on=["family", "unit_id", "grp"], how="left", maintain_order="left")
             .select("figure", "survey", "wave", "unit_id", "key", "family", pl.lit(None, pl.String).alias("part"),
                     pl.lit(None, pl.Int64).alias("node"), pl.lit(None, pl.Int64).alias("parent_node"),
-                    shown=pl.col("rule").is_null(), rule="rule", own_family=pl.lit(None, pl.String))
+                    shown=pl.col("rule").is_null(), rule="rule", **_NO_OWN_PART)
             .cast(DECISION_SCHEMA))
 
 
@@ -530,7 +545,8 @@ def _insert(con: duckdb.DuckDBPyConnection, decisions: list[pl.DataFrame]) -> li
 
 
 PUBLISHED_SQL = """
-    select d.survey, d.wave, d.unit_id, d.family, d.own_family, d.node, d.parent_node, d.part, d.shown, p.n, p.anything
+    select d.survey, d.wave, d.unit_id, d.family, d.own_family, d.own_parent_node, d.node, d.parent_node, d.part,
+           d.shown, p.n, p.anything
     from disclosure as d
     join (select distinct 'competency_score' as figure, survey, wave, unit_id, competency as key, n,
                  coalesce(n, score, sd, ci_low, ci_high) is not null as anything
@@ -547,16 +563,32 @@ PUBLISHED_SQL = """
     where d.node is not null"""
 
 
+MIXED_OWN_SQL = """
+    select distinct d.node, f.n_own
+    from disclosure as d
+    join int_figures as f using (figure, survey, wave, unit_id, key)
+    where d.own_parent_node is not null and d.survey = ? and d.wave = ?"""   # no own part to look above: nothing to derive
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute("select count(*) from information_schema.tables where table_name = ?", [name]).fetchall()[0][0])
+
+
 def audit(con: duckdb.DuckDBPyConnection, waves: list[tuple[str, str]] | None = None) -> dict[str, int]:
-    """Check the published layer (reads only published tables), of the given survey waves or all:
-    see `check`. One survey wave at a time (they are independent), so memory stays that of the
+    """Check the published layer, of the given survey waves or all: see `check`. It reads the
+    published tables, and in the private warehouse (the build's audit) also what a colleague may
+    know but the published file does not hold: the own parts of mixed figures and the units'
+    group counts. One survey wave at a time (they are independent), so memory stays that of the
     largest wave's figures and each wave's joins are small."""
     minimum = dict(con.execute("select survey, min_group_size from dim_survey").fetchall())
     if waves is None:
         waves = con.execute("select distinct survey, wave from disclosure order by all").fetchall()
     total = {"figures_checked": 0, "small_groups": 0, "hidden_with_figures": 0}
+    private = _has_table(con, "int_figures")
     for one in waves:   # constant filters: DuckDB pushes them into every table the query joins
         wave = con.sql(f"select * from ({PUBLISHED_SQL}) where survey = ? and wave = ?", params=list(one)).pl()
+        if private:     # the own part of a mixed figure: hidden, so its count is private
+            wave = wave.join(con.sql(MIXED_OWN_SQL, params=list(one)).pl(), on="node", how="left")
         for name, count in check(wave, minimum).items():
             total[name] += count
         for name, count in check_breakdowns(con, *one, minimum[one[0]]).items():
@@ -584,8 +616,7 @@ def check_breakdowns(con: duckdb.DuckDBPyConnection, survey: str, wave: str, min
     if cells.is_empty():
         return result
     result["small_groups"] += cells.filter(~pl.col("suppressed") & (pl.col("n").fill_null(0) < minimum)).height
-    if not con.execute("select count(*) from information_schema.tables where table_name = 'int_breakdown_group_counts'"
-                       ).fetchall()[0][0]:
+    if not _has_table(con, "int_breakdown_group_counts"):
         return result    # a published file alone: the units' group counts (what a colleague knows) are private
     units = con.sql("select survey, wave, unit_id, parent_id from dim_unit_wave where survey = ? and wave = ?",
                     params=one).pl()
@@ -607,11 +638,14 @@ def check_breakdowns(con: duckdb.DuckDBPyConnection, survey: str, wave: str, min
 
 
 def check(published: pl.DataFrame, minimum: dict[str, int]) -> dict[str, int]:
-    """published: survey, wave, unit_id, family, own_family, node, parent_node, part, shown, n,
-    anything (whether any number is published for the figure). Per family, every shown figure minus the nearest shown figures
-    below it must leave 0 or at least the minimum respondents; every shown figure has at least
-    the minimum; a hidden one has no number at all. Survey waves one at a time (node ids are
-    numbered within their wave), so every join is on one integer."""
+    """published: survey, wave, unit_id, family, own_family, own_parent_node, node, parent_node,
+    part, shown, n, anything (whether any number is published for the figure), and
+    optionally n_own (a mixed figure's own respondents; private). Per family, every shown figure
+    minus the nearest shown figures below it must leave 0 or at least the minimum respondents;
+    every shown figure has at least the minimum; a hidden one has no number at all. Survey waves
+    one at a time (node ids are numbered within their wave), so every join is on one integer."""
+    if "n_own" not in published.columns:
+        published = published.with_columns(n_own=pl.lit(None, pl.Int64))
     total = {"figures_checked": 0, "small_groups": 0, "hidden_with_figures": 0}
     for (survey, _), wave in published.partition_by("survey", "wave", as_dict=True).items():
         for name, count in _check_wave(wave, minimum[survey]).items():
@@ -623,32 +657,66 @@ def _check_wave(published: pl.DataFrame, least: int) -> dict[str, int]:
     """`check` of one survey wave. Each shown subtractable node walks up its family (all such
     nodes at once, one level per join), adding its n to every shown node it passes, and stops at
     the first shown subtractable one, which covers it for everything above. Independent of
-    `suppress`, which walks down."""
+    `suppress`, which walks down.
+
+    A shown mixed figure is covered by its own part too (twins, pipeline/disclosure.place) when
+    that part can be subtracted from it: when the unit's own figure of that measure is shown, or
+    (n_own known) when the nearest shown subtractable node above the part, less what covers it,
+    leaves exactly the part's respondents. Covering one may uncover another: until none is new."""
     nodes = published.group_by("node").agg(
         pl.col("parent_node").first(), pl.col("shown").any(),
         pl.col("n").filter(pl.col("shown")).first(),
         (pl.col("shown") & pl.col("part").is_in(list(SUBTRACTABLE))).any().alias("covers"))
-    # a shown mixed figure whose unit's own figure of its own measure is shown: that figure can be
-    # subtracted from it (twins, pipeline/disclosure.place), as if it were a node inside it
+    steps = nodes.select(pl.col("node").alias("at"), "parent_node", "shown", "covers")
+    mixed = published.filter(pl.col("shown") & (pl.col("part") == "mixed"))
     own = published.filter(pl.col("shown") & (pl.col("part") == "own")).select(
         "unit_id", pl.col("family").alias("own_family"), pl.col("n").alias("amount")).unique()
-    twins = (published.filter(pl.col("shown") & (pl.col("part") == "mixed"))
-             .select("unit_id", "own_family", pl.col("node").alias("at")).unique()
+    twins = (mixed.select("unit_id", "own_family", pl.col("node").alias("at")).unique()
              .join(own, on=["unit_id", "own_family"]).select("at", "amount"))
-    walking = pl.concat([nodes.filter("covers").select(pl.col("parent_node").alias("at"), pl.col("n").alias("amount")),
-                         twins], how="vertical_relaxed")
-    steps = nodes.select(pl.col("node").alias("at"), "parent_node", "shown", "covers")
+    # the other shown mixed figures' own parts, each with the nearest shown subtractable node above it
+    hidden_own = (mixed.filter(pl.col("n_own").is_not_null())
+                  .select(pl.col("node").alias("at"), pl.col("n_own").alias("amount"), pl.col("own_parent_node").alias("up"))
+                  .unique("at").join(twins, on="at", how="anti"))
+    above = _first_covering(hidden_own, steps)
+    starts = pl.concat([nodes.filter("covers").select(pl.col("parent_node").alias("at"), pl.col("n").alias("amount")),
+                        twins], how="vertical_relaxed")
+    derived = pl.DataFrame(schema={"at": pl.Int64, "amount": pl.Int64})
+    while True:
+        covered = _covered(pl.concat([starts, derived], how="vertical_relaxed"), steps)
+        shown = nodes.filter("shown").join(covered, on="node", how="left").with_columns(
+            rest=pl.col("n") - pl.col("covered").fill_null(0))
+        found = (above.join(shown.select(pl.col("node").alias("above"), "rest"), on="above")
+                 .filter(pl.col("rest") == pl.col("amount")).select("at", "amount")
+                 .join(derived, on="at", how="anti"))
+        if found.is_empty():
+            break
+        derived = pl.concat([derived, found], how="vertical_relaxed")
+    small = (shown.filter(~((pl.col("rest") == 0) | (pl.col("rest") >= least))).height
+             + shown.filter(pl.col("n").is_null() | (pl.col("n") < least)).height)
+    return {"figures_checked": published.filter(pl.col("shown")).height, "small_groups": small,
+            "hidden_with_figures": published.filter(~pl.col("shown") & pl.col("anything")).height}
+
+
+def _first_covering(parts: pl.DataFrame, steps: pl.DataFrame) -> pl.DataFrame:
+    """parts: at, amount, up (the node to start from). Adds `above`: the first shown subtractable
+    node from `up` upwards; a part without one is left out."""
+    found, look = [], parts
+    while look.height:
+        here = look.join(steps, left_on="up", right_on="at", suffix="_step")
+        found.append(here.filter("covers").select("at", "amount", pl.col("up").alias("above")))
+        look = here.filter(~pl.col("covers") & pl.col("parent_node").is_not_null()).select(
+            "at", "amount", pl.col("parent_node").alias("up"))
+    return pl.concat(found) if found else pl.DataFrame(schema={"at": pl.Int64, "amount": pl.Int64, "above": pl.Int64})
+
+
+def _covered(walking: pl.DataFrame, steps: pl.DataFrame) -> pl.DataFrame:
+    """walking: at, amount. Each amount walks up from `at`, added to every shown node it passes,
+    until past the first shown subtractable one. Returns node, covered (the sum per node)."""
     passed = []
     while walking.height:
         here = walking.join(steps, on="at")
         passed.append(here.filter("shown").select(pl.col("at").alias("node"), "amount"))
         walking = here.filter(~pl.col("covers") & pl.col("parent_node").is_not_null()).select(
             pl.col("parent_node").alias("at"), "amount")
-    covered = (pl.concat(passed).group_by("node").agg(pl.col("amount").sum().alias("covered")) if passed
-               else pl.DataFrame(schema={"node": pl.Int64, "covered": pl.Int64}))
-    shown = nodes.filter("shown").join(covered, on="node", how="left").with_columns(
-        rest=pl.col("n") - pl.col("covered").fill_null(0))
-    small = (shown.filter(~((pl.col("rest") == 0) | (pl.col("rest") >= least))).height
-             + shown.filter(pl.col("n").is_null() | (pl.col("n") < least)).height)
-    return {"figures_checked": published.filter(pl.col("shown")).height, "small_groups": small,
-            "hidden_with_figures": published.filter(~pl.col("shown") & pl.col("anything")).height}
+    return (pl.concat(passed).group_by("node").agg(pl.col("amount").sum().alias("covered")) if passed
+            else pl.DataFrame(schema={"node": pl.Int64, "covered": pl.Int64}))

@@ -131,10 +131,43 @@ def test_the_audit_subtracts_a_units_own_figure_from_its_mixed_figure() -> None:
     def published(own_shown: bool) -> pl.DataFrame:
         return pl.DataFrame({
             "survey": ["s", "s"], "wave": ["w", "w"], "unit_id": ["U", "U"], "family": ["Q1+Q3", "Q1+Q2+Q3"],
-            "own_family": ["Q1+Q2+Q3", None], "node": [0, 1], "parent_node": [None, None], "part": ["mixed", "own"],
+            "own_family": ["Q1+Q2+Q3", None], "own_parent_node": [None, None],
+            "node": [0, 1], "parent_node": [None, None], "part": ["mixed", "own"],
             "shown": [True, own_shown], "n": [6, 5 if own_shown else None], "anything": [True, own_shown]})
     assert disclosure.check(published(own_shown=True), {"s": 5})["small_groups"] == 1
     assert disclosure.check(published(own_shown=False), {"s": 5})["small_groups"] == 0
+
+
+def test_the_audit_finds_a_hidden_own_part_that_a_shown_figure_above_leaves_exactly(monkeypatch) -> None:
+    """The leak of test_anonymity's example, in three units K > U > V. U's mixed figure counts 6:
+    its own 5 valued on Q1+Q2+Q3 (1/3 each) and V's 1 on Q1+Q2. K's figure counts 5: only U's
+    own, on the same items. The own part has no figure of its own, but K's figure is exactly it,
+    so 6 - 5 isolates V's one person. The stage hides the mixed figure; a stage without that rule
+    is caught by the build's audit, which knows the own part's count (private)."""
+    same, below = "Q1*1/3 + Q2*1/3 + Q3*1/3", "Q1*1/2 + Q2*1/2"
+    figures = pl.DataFrame({"figure": "competency_score", "survey": "s", "wave": "w", "unit_id": ["K", "U"],
+                            "key": "c1", "n": [5, 6], "n_own": [0, 5], "own_measure": [same, same],
+                            "below_measure": [same, below]})
+    units = pl.DataFrame({"survey": "s", "wave": "w", "unit_id": ["K", "U", "V"], "parent_id": [None, "K", "U"]})
+
+    def audited(figures: pl.DataFrame, private: bool = True) -> int:
+        """The audit's small groups in what the stage decides for `figures`."""
+        decided = disclosure.decide(figures, units, {"s": 5})
+        published = decided.with_columns(
+            n=pl.when("shown").then(figures["n"]), anything=pl.col("shown"),
+            n_own=pl.when(pl.lit(private) & (pl.col("part") == "mixed")).then(figures["n_own"]))
+        return disclosure.check(published, {"s": 5})["small_groups"]
+
+    assert disclosure.decide(figures, units, {"s": 5})["shown"].to_list() == [True, False]
+    assert audited(figures) == 0
+    monkeypatch.setattr(disclosure, "_still_derivable", lambda *args: np.zeros(len(args[4]), dtype=bool))
+    assert disclosure.decide(figures, units, {"s": 5})["shown"].to_list() == [True, True]
+    assert audited(figures) == 1
+    assert audited(figures, private=False) == 0   # the published file alone does not know the own part's count
+    # with one respondent of K's own on those items too, K's figure no longer leaves U's own part
+    more = figures.with_columns(n=pl.Series([6, 6]), n_own=pl.Series([1, 5]))
+    assert disclosure.decide(more, units, {"s": 5})["shown"].to_list() == [True, True]
+    assert audited(more) == 0
 
 
 def test_packed_keys_sort_as_their_columns_and_refuse_what_does_not_fit() -> None:
