@@ -171,12 +171,17 @@ def wave_local(layers: list[str]) -> set[str]:
     return {name for name, path in model_files(layers).items() if _INCREMENTAL.search(path.read_text(encoding="utf-8"))}
 
 
+BUILD_WAVES = "build_waves"   # the survey waves the model being made computes (a temporary table)
+
+
 def run_models(con: duckdb.DuckDBPyConnection, layers: list[str],
                waves: list[tuple[str, str]] | None = None) -> dict[str, str]:
     """Create the models of the given layers, each after the models it reads. waves: an
     incremental build's new survey waves; a table model marked `-- incremental: survey, wave`
     (its rows of a survey wave depend only on that wave's inputs and the configuration) then
-    replaces only those waves' rows, so the waves already built are not computed again.
+    replaces only those waves' rows, so the waves already built are not computed again. Such a
+    model may read `build_waves`, the waves it computes (every loaded wave when made anew), where
+    a filter on its result cannot reach its inputs (a roll-up joined on integer unit keys).
     Returns how each model was made: 'view', 'table', or 'rows of the new waves'."""
     wanted = model_files(layers)
     graph = {}
@@ -184,15 +189,21 @@ def run_models(con: duckdb.DuckDBPyConnection, layers: list[str],
         sql = re.sub(r"--[^\n]*", "", path.read_text(encoding="utf-8"))
         graph[name] = {dep for dep in re.findall(r"\b([a-z_][a-z0-9_]*)\b", sql) if dep in wanted and dep != name}
     existing = {n for (n,) in con.execute("select table_name from information_schema.tables").fetchall()}
-    done = {}
+    where = " or ".join(["(survey = ? and wave = ?)"] * len(waves or []))
+    params = [value for wave in waves or [] for value in wave]
+    done: dict[str, str] = {}
+    scope = None
     for name in TopologicalSorter(graph).static_order():
         path = wanted[name]
         sql = path.read_text(encoding="utf-8").strip().rstrip(";")
         match = _MATERIALIZED.search(sql)
         kind = match.group(1) if match else LAYERS[path.parent.name]
-        if waves and kind == "table" and _INCREMENTAL.search(sql) and name in existing:
-            where = " or ".join(["(survey = ? and wave = ?)"] * len(waves))
-            params = [value for wave in waves for value in wave]
+        incremental = bool(waves) and kind == "table" and bool(_INCREMENTAL.search(sql)) and name in existing
+        if BUILD_WAVES in sql and scope != incremental:
+            con.execute(f"CREATE OR REPLACE TEMPORARY TABLE {BUILD_WAVES} AS SELECT DISTINCT survey, wave FROM src_waves"
+                        + (f" WHERE {where}" if incremental else ""), params if incremental else None)
+            scope = incremental
+        if incremental:
             con.execute(f"DELETE FROM {name} WHERE {where}", params)
             con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM (\n{sql}\n) WHERE {where}", params)
             done[name] = "rows of the new waves"

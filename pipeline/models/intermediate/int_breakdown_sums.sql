@@ -4,12 +4,15 @@
 -- area items alone (the same measure for the area's own respondents and those below it), whose
 -- cells the suppression stage can decide (pipeline/breakdowns.py). Sums per unit and group
 -- first (stg_unit_group_score_sums), then up the tree: never one row per respondent per ancestor.
--- Joins and groups on the tree's integer unit keys.
+-- Joins and groups on the tree's integer unit keys; a filter on the result cannot reach the
+-- inputs through them, so the units are only those of the waves this build computes (build_waves).
 with units as (
     select t.unit_key, u.survey, u.wave, u.wave_date, u.unit_id, u.leader_role
     from dim_unit_wave as u
     join dim_unit_tree as t
         on t.survey = u.survey and t.wave = u.wave and t.unit_id = u.unit_id and t.depth = 0
+    semi join build_waves as b
+        on b.survey = u.survey and b.wave = u.wave
 ),
 areas as (
     select u.unit_key, u.survey, u.wave, u.leader_role as role, b.background

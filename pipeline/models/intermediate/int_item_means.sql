@@ -3,12 +3,15 @@
 -- suppression stage decides what mart_item_means shows). An area item counts everyone at or
 -- below the unit, a direct item the unit's own respondents; a row where anyone answered.
 -- Sums per unit and item first, then up the tree (sums add): never one row per answer per ancestor.
--- Joins and groups on the tree's integer unit keys.
+-- Joins and groups on the tree's integer unit keys; a filter on the result cannot reach the
+-- inputs through them, so the units are only those of the waves this build computes (build_waves).
 with units as (
     select t.unit_key, u.survey, u.wave, u.unit_id, u.leader_role
     from dim_unit_wave as u
     join dim_unit_tree as t
         on t.survey = u.survey and t.wave = u.wave and t.unit_id = u.unit_id and t.depth = 0
+    semi join build_waves as b
+        on b.survey = u.survey and b.wave = u.wave
 ),
 unit_items as (   -- the items mapped to the unit's leader's role and asked in the wave
     select distinct u.unit_key, m.item_code, m.scope
