@@ -280,9 +280,13 @@ def _own_parents(twins: pl.DataFrame, forest: pl.DataFrame, local: pl.Series) ->
 
 def _still_derivable(parent: np.ndarray, n: np.ndarray, subtractable: np.ndarray, hidden: np.ndarray,
                      own_part: np.ndarray, inside: np.ndarray) -> np.ndarray:
-    """For each hidden twin (own part, its tagged node inside a mixed figure): whether its
-    respondents can still be subtracted — the nearest shown node above the own part, less the
-    shown nodes below that, leaves exactly them. Returns a mask over the pairs."""
+    """For each hidden twin (own part, its tagged node inside a shown mixed figure): whether its
+    respondents can still be derived. Either the own part itself can be subtracted — the nearest
+    shown node above it in its own measure's family, less the shown nodes below that, leaves
+    exactly it — or the mixed figure's part below can: the nearest shown node above the mixed
+    node, less the shown nodes below that outside the mixed node, leaves exactly the mixed
+    figure less its own part (a unit above whose only respondents on those items are the ones
+    below this unit). Returns a mask over the pairs."""
     out = np.zeros(len(own_part), dtype=bool)
     todo = np.flatnonzero(hidden[own_part] & hidden[inside] & ~hidden[parent[inside]])
     if not todo.size:
@@ -291,21 +295,29 @@ def _still_derivable(parent: np.ndarray, n: np.ndarray, subtractable: np.ndarray
     by_parent = np.argsort(parent, kind="stable")   # children grouped by parent (roots, -1, first)
     first = np.searchsorted(parent[by_parent], np.arange(len(parent) + 1))
 
-    def covered(node: int) -> int:   # respondents of the nearest shown subtractable nodes below
-        total, stack = 0, by_parent[first[node]:first[node + 1]].tolist()
+    def rest(node: int, skip: int = -1) -> int | None:
+        """The nearest shown subtractable node above `node`, less the nearest such nodes below
+        it (not in the subtree of `skip`); None if there is none above."""
+        above = parent[node]
+        while above >= 0 and not shown_up[above]:
+            above = parent[above]
+        if above < 0:
+            return None
+        total, stack = int(n[above]), by_parent[first[above]:first[above + 1]].tolist()
         while stack:
             k = stack.pop()
+            if k == skip:
+                continue
             if shown_up[k]:
-                total += int(n[k])
+                total -= int(n[k])
             else:
                 stack.extend(by_parent[first[k]:first[k + 1]].tolist())
         return total
 
     for pair in todo.tolist():
-        above = parent[own_part[pair]]
-        while above >= 0 and not shown_up[above]:
-            above = parent[above]
-        out[pair] = above >= 0 and int(n[above]) - covered(above) == int(n[own_part[pair]])
+        mixed = parent[inside[pair]]
+        out[pair] = (rest(own_part[pair]) == n[own_part[pair]]
+                     or rest(mixed, skip=mixed) == n[mixed] - n[inside[pair]])
     return out
 
 
@@ -662,7 +674,10 @@ def _check_wave(published: pl.DataFrame, least: int) -> dict[str, int]:
     A shown mixed figure is covered by its own part too (twins, pipeline/disclosure.place) when
     that part can be subtracted from it: when the unit's own figure of that measure is shown, or
     (n_own known) when the nearest shown subtractable node above the part, less what covers it,
-    leaves exactly the part's respondents. Covering one may uncover another: until none is new."""
+    leaves exactly the part's respondents. Covering one may uncover another: until none is new.
+    And (n_own known) a small own part is isolated when the nearest shown subtractable node
+    above the mixed figure, less what covers it outside the mixed figure, leaves exactly the
+    mixed figure's part below."""
     nodes = published.group_by("node").agg(
         pl.col("parent_node").first(), pl.col("shown").any(),
         pl.col("n").filter(pl.col("shown")).first(),
@@ -691,8 +706,16 @@ def _check_wave(published: pl.DataFrame, least: int) -> dict[str, int]:
         if found.is_empty():
             break
         derived = pl.concat([derived, found], how="vertical_relaxed")
+    # a shown mixed figure less what the nearest shown node above it leaves outside it: its own
+    # part, when that equals the mixed figure's part below (what passes the mixed node goes on up)
+    own_left = (_first_covering(mixed.filter(pl.col("n_own").is_between(1, least - 1))
+                                .select(pl.col("node").alias("at"), pl.col("n_own").alias("amount"),
+                                        pl.col("parent_node").alias("up")).unique("at"), steps)
+                .join(shown.select(pl.col("node").alias("above"), "rest"), on="above")
+                .join(shown.select(pl.col("node").alias("at"), "n", pl.col("covered").fill_null(0)), on="at")
+                .filter(pl.col("rest") + pl.col("covered") == pl.col("n") - pl.col("amount")))
     small = (shown.filter(~((pl.col("rest") == 0) | (pl.col("rest") >= least))).height
-             + shown.filter(pl.col("n").is_null() | (pl.col("n") < least)).height)
+             + shown.filter(pl.col("n").is_null() | (pl.col("n") < least)).height + own_left.height)
     return {"figures_checked": published.filter(pl.col("shown")).height, "small_groups": small,
             "hidden_with_figures": published.filter(~pl.col("shown") & pl.col("anything")).height}
 

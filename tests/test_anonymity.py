@@ -211,6 +211,20 @@ def _isolated_small_groups(pairs: list[frozenset], shown: list[bool]) -> list[tu
                ("c1", "r3"): [], ("c2", "r1"): [], ("c2", "r2"): [], ("c2", "r3"): []},
               {"u0": [], "u1": [], "u2": [], "u3": [frozenset({"Q2", "Q3"})] * 5, "u4": [],
                "u5": [frozenset({"Q2"})]}))
+# found by this test too: u1's mixed figure (its own 1 respondent on Q1 and Q3, 11 below on Q1)
+# less u0's, whose only respondents on Q1 are those 11 below u1 (u1's own skipped Q1), left u1's own
+@example(org=({"u0": None, "u1": "u0", "u2": "u0", "u3": "u1", "u4": "u3", "u5": "u1"},
+              {"u0": "r1", "u1": "r3", "u2": "r1", "u3": "r3", "u4": "r1", "u5": "r3"},
+              {("c1", "r1"): [("Q1", 1, "area")], ("c1", "r2"): [("Q1", 1, "area")],
+               ("c1", "r3"): [("Q1", 2, "area"), ("Q3", 1, "direct")], ("c2", "r1"): [("Q1", 1, "area")],
+               ("c2", "r2"): [("Q1", 1, "area")], ("c2", "r3"): [("Q1", 1, "area")]},
+              {"u0": [], "u1": [frozenset({"Q3"})], "u2": [frozenset({"Q2", "Q3"})],
+               "u3": [frozenset({"Q2", "Q3"}), frozenset({"Q1", "Q2", "Q3"}), frozenset({"Q1", "Q2"}),
+                      frozenset({"Q2"}), frozenset({"Q1", "Q2", "Q3"})],
+               "u4": [frozenset({"Q1", "Q2", "Q3"})],
+               "u5": [frozenset({"Q1"}), frozenset({"Q1", "Q2", "Q3"}), frozenset({"Q1", "Q2", "Q3"}),
+                      frozenset({"Q1", "Q3"}), frozenset({"Q1", "Q2"}), frozenset({"Q2", "Q3"}),
+                      frozenset({"Q1", "Q2", "Q3"}), frozenset({"Q1", "Q2", "Q3"})]}))
 @settings(max_examples=400, deadline=None)
 @given(organisations())
 def test_no_subtraction_of_shown_figures_of_any_measure_reveals_a_small_group(org) -> None:

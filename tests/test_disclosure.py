@@ -170,6 +170,34 @@ def test_the_audit_finds_a_hidden_own_part_that_a_shown_figure_above_leaves_exac
     assert audited(more) == 0
 
 
+def test_the_audit_finds_an_own_part_left_by_a_figure_above_that_equals_the_part_below(monkeypatch) -> None:
+    """The other leak test_anonymity's oracle found, in K > U > V. U's mixed figure counts 12: its
+    own 1 valued on Q1 and Q3 (who skipped Q1) and 11 below on Q1. K's figure counts 11: all on Q1
+    and all below U. So 12 - 11 isolates U's own one person. The stage hides the mixed figure; a
+    stage without that rule is caught by the build's audit."""
+    own, below = "Q1*2/3 + Q3*1/3", "Q1*1"
+    figures = pl.DataFrame({"figure": "competency_score", "survey": "s", "wave": "w", "unit_id": ["K", "U"],
+                            "key": "c1", "n": [11, 12], "n_own": [0, 1], "own_measure": [below, own],
+                            "below_measure": [below, below]})
+    units = pl.DataFrame({"survey": "s", "wave": "w", "unit_id": ["K", "U", "V", "W"], "parent_id": [None, "K", "U", "K"]})
+
+    def audited(figures: pl.DataFrame) -> int:
+        decided = disclosure.decide(figures, units, {"s": 5})
+        published = decided.with_columns(n=pl.when("shown").then(figures["n"]), anything=pl.col("shown"),
+                                         n_own=pl.when(pl.col("part") == "mixed").then(figures["n_own"]))
+        return disclosure.check(published, {"s": 5})["small_groups"]
+
+    assert disclosure.decide(figures, units, {"s": 5})["shown"].to_list() == [True, False]
+    assert audited(figures) == 0
+    monkeypatch.setattr(disclosure, "_still_derivable", lambda *args: np.zeros(len(args[4]), dtype=bool))
+    assert disclosure.decide(figures, units, {"s": 5})["shown"].to_list() == [True, True]
+    assert audited(figures) == 1
+    # with 3 more on Q1 in W, beside U, K's figure is U's part below and those 3: nothing isolated
+    more = figures.with_columns(n=pl.Series([14, 12]))
+    assert disclosure.decide(more, units, {"s": 5})["shown"].to_list() == [True, True]
+    assert audited(more) == 0
+
+
 def test_packed_keys_sort_as_their_columns_and_refuse_what_does_not_fit() -> None:
     """decide's ties follow the order of (survey, wave, family, unit, part, tag); its one-integer
     keys must sort exactly so, and a code space too large for 62 bits is refused, not wrapped."""
