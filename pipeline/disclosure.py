@@ -579,7 +579,9 @@ MIXED_OWN_SQL = """
     select distinct d.node, f.n_own
     from disclosure as d
     join int_figures as f using (figure, survey, wave, unit_id, key)
-    where d.own_parent_node is not null and d.survey = ? and d.wave = ?"""   # no own part to look above: nothing to derive
+    join dim_survey as s using (survey)
+    where d.part = 'mixed' and d.survey = ? and d.wave = ?
+      and (d.own_parent_node is not null or f.n_own < s.min_group_size)"""   # else nothing to check (`check`)
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
