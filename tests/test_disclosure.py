@@ -138,64 +138,83 @@ def test_the_audit_subtracts_a_units_own_figure_from_its_mixed_figure() -> None:
     assert disclosure.check(published(own_shown=False), {"s": 5})["small_groups"] == 0
 
 
-def test_the_audit_finds_a_hidden_own_part_that_a_shown_figure_above_leaves_exactly(monkeypatch) -> None:
-    """The leak of test_anonymity's example, in three units K > U > V. U's mixed figure counts 6:
-    its own 5 valued on Q1+Q2+Q3 (1/3 each) and V's 1 on Q1+Q2. K's figure counts 5: only U's
-    own, on the same items. The own part has no figure of its own, but K's figure is exactly it,
-    so 6 - 5 isolates V's one person. The stage hides the mixed figure; a stage without that rule
-    is caught by the build's audit, which knows the own part's count (private)."""
-    same, below = "Q1*1/3 + Q2*1/3 + Q3*1/3", "Q1*1/2 + Q2*1/2"
-    figures = pl.DataFrame({"figure": "competency_score", "survey": "s", "wave": "w", "unit_id": ["K", "U"],
-                            "key": "c1", "n": [5, 6], "n_own": [0, 5], "own_measure": [same, same],
-                            "below_measure": [same, below]})
-    units = pl.DataFrame({"survey": "s", "wave": "w", "unit_id": ["K", "U", "V"], "parent_id": [None, "K", "U"]})
+def _leak(n: list[int], n_own: list[int], own: list[str], below: list[str], units: dict[str, str | None]):
+    """Competency figures of K and U (c1 in one survey wave), and the unit tree."""
+    return (pl.DataFrame({"figure": "competency_score", "survey": "s", "wave": "w", "unit_id": ["K", "U"], "key": "c1",
+                          "n": n, "n_own": n_own, "own_measure": own, "below_measure": below}),
+            pl.DataFrame({"survey": "s", "wave": "w", "unit_id": list(units), "parent_id": list(units.values())}))
 
-    def audited(figures: pl.DataFrame, private: bool = True) -> int:
-        """The audit's small groups in what the stage decides for `figures`."""
-        decided = disclosure.decide(figures, units, {"s": 5})
-        published = decided.with_columns(
-            n=pl.when("shown").then(figures["n"]), anything=pl.col("shown"),
-            n_own=pl.when(pl.lit(private) & (pl.col("part") == "mixed")).then(figures["n_own"]))
-        return disclosure.check(published, {"s": 5})["small_groups"]
 
+THREE = "Q1*1/3 + Q2*1/3 + Q3*1/3"
+# the two leaks test_anonymity's oracle found, in K > U > V (> W beside U)
+LEAKS = {
+    # U's mixed figure counts 6: its own 5 on Q1+Q2+Q3 and V's 1 on Q1+Q2. K's counts 5: only U's
+    # own, on the same items. The own part has no figure, but K's is exactly it: 6 - 5 isolates V's one.
+    "own part left above": _leak([5, 6], [0, 5], [THREE, THREE], [THREE, "Q1*1/2 + Q2*1/2"],
+                                 {"K": None, "U": "K", "V": "U"}),
+    # U's mixed figure counts 12: its own 1 on Q1 and Q3 (who skipped Q1) and 11 below on Q1. K's
+    # counts 11: all on Q1, all below U. 12 - 11 isolates U's own one.
+    "part below left above": _leak([11, 12], [0, 1], ["Q1*1", "Q1*2/3 + Q3*1/3"], ["Q1*1", "Q1*1"],
+                                   {"K": None, "U": "K", "V": "U", "W": "K"}),
+}
+
+
+def _audited(figures: pl.DataFrame, units: pl.DataFrame, private: bool = True) -> int:
+    """The audit's small groups in what the stage decides for `figures` (private: knowing n_own)."""
+    decided = disclosure.decide(figures, units, {"s": 5})
+    published = decided.with_columns(
+        n=pl.when("shown").then(figures["n"]), anything=pl.col("shown"),
+        n_own=pl.when(pl.lit(private) & (pl.col("part") == "mixed")).then(figures["n_own"]))
+    return disclosure.check(published, {"s": 5})["small_groups"]
+
+
+@pytest.mark.parametrize("case", LEAKS)
+def test_the_stage_hides_a_mixed_figure_whose_own_part_can_be_derived_and_the_audit_finds_it(case, monkeypatch) -> None:
+    figures, units = LEAKS[case]
     assert disclosure.decide(figures, units, {"s": 5})["shown"].to_list() == [True, False]
-    assert audited(figures) == 0
+    assert _audited(figures, units) == 0
+    # a stage without that rule shows both, and the audit finds the small group, knowing the own
+    # part's count (private: the published file alone cannot)
     monkeypatch.setattr(disclosure, "_still_derivable", lambda *args: np.zeros(len(args[4]), dtype=bool))
     assert disclosure.decide(figures, units, {"s": 5})["shown"].to_list() == [True, True]
-    assert audited(figures) == 1
-    assert audited(figures, private=False) == 0   # the published file alone does not know the own part's count
-    # with one respondent of K's own on those items too, K's figure no longer leaves U's own part
-    more = figures.with_columns(n=pl.Series([6, 6]), n_own=pl.Series([1, 5]))
-    assert disclosure.decide(more, units, {"s": 5})["shown"].to_list() == [True, True]
-    assert audited(more) == 0
+    assert _audited(figures, units) == 1
+    assert _audited(figures, units, private=False) == 0
 
 
-def test_the_audit_finds_an_own_part_left_by_a_figure_above_that_equals_the_part_below(monkeypatch) -> None:
-    """The other leak test_anonymity's oracle found, in K > U > V. U's mixed figure counts 12: its
-    own 1 valued on Q1 and Q3 (who skipped Q1) and 11 below on Q1. K's figure counts 11: all on Q1
-    and all below U. So 12 - 11 isolates U's own one person. The stage hides the mixed figure; a
-    stage without that rule is caught by the build's audit."""
-    own, below = "Q1*2/3 + Q3*1/3", "Q1*1"
-    figures = pl.DataFrame({"figure": "competency_score", "survey": "s", "wave": "w", "unit_id": ["K", "U"],
-                            "key": "c1", "n": [11, 12], "n_own": [0, 1], "own_measure": [below, own],
-                            "below_measure": [below, below]})
-    units = pl.DataFrame({"survey": "s", "wave": "w", "unit_id": ["K", "U", "V", "W"], "parent_id": [None, "K", "U", "K"]})
-
-    def audited(figures: pl.DataFrame) -> int:
-        decided = disclosure.decide(figures, units, {"s": 5})
-        published = decided.with_columns(n=pl.when("shown").then(figures["n"]), anything=pl.col("shown"),
-                                         n_own=pl.when(pl.col("part") == "mixed").then(figures["n_own"]))
-        return disclosure.check(published, {"s": 5})["small_groups"]
-
-    assert disclosure.decide(figures, units, {"s": 5})["shown"].to_list() == [True, False]
-    assert audited(figures) == 0
+def test_the_audit_finds_nothing_where_the_figure_above_has_more_respondents(monkeypatch) -> None:
     monkeypatch.setattr(disclosure, "_still_derivable", lambda *args: np.zeros(len(args[4]), dtype=bool))
-    assert disclosure.decide(figures, units, {"s": 5})["shown"].to_list() == [True, True]
-    assert audited(figures) == 1
-    # with 3 more on Q1 in W, beside U, K's figure is U's part below and those 3: nothing isolated
-    more = figures.with_columns(n=pl.Series([14, 12]))
-    assert disclosure.decide(more, units, {"s": 5})["shown"].to_list() == [True, True]
-    assert audited(more) == 0
+    # one respondent of K's own on U's items too: K's figure no longer leaves U's own part
+    figures, units = LEAKS["own part left above"]
+    assert _audited(figures.with_columns(n=pl.Series([6, 6]), n_own=pl.Series([1, 5])), units) == 0
+    # 3 more on Q1 in W, beside U: K's figure is U's part below and those 3, nothing isolated
+    figures, units = LEAKS["part below left above"]
+    assert _audited(figures.with_columns(n=pl.Series([14, 12])), units) == 0
+
+
+@pytest.mark.parametrize("case", LEAKS)
+def test_the_builds_audit_reads_the_own_parts_counts_from_the_private_figures(case, monkeypatch) -> None:
+    """`audit` on a warehouse: the published tables, and int_figures for the own parts' counts."""
+    figures, units = LEAKS[case]
+    monkeypatch.setattr(disclosure, "_still_derivable", lambda *args: np.zeros(len(args[4]), dtype=bool))
+    decided = disclosure.decide(figures, units, {"s": 5})
+    scores = decided.select("survey", "wave", "unit_id", competency="key", n=pl.when("shown").then(figures["n"]),
+                            score=pl.when("shown").then(pl.lit(50.0)), sd=pl.lit(None, pl.Float64),
+                            ci_low=pl.lit(None, pl.Float64), ci_high=pl.lit(None, pl.Float64))
+    con = duckdb.connect()
+    for name, frame in {"disclosure": decided, "int_figures": figures, "mart_competency_scores": scores,
+                        "dim_survey": pl.DataFrame({"survey": ["s"], "min_group_size": [5]})}.items():
+        con.register("_frame", frame)
+        con.execute(f"create table {name} as select * from _frame")
+        con.unregister("_frame")
+    con.execute("""create table mart_item_means (survey varchar, wave varchar, unit_id varchar, item_code varchar,
+                                                 scope varchar, n bigint, mean double)""")
+    con.execute("create table mart_response_rates (survey varchar, wave varchar, unit_id varchar, respondents bigint, "
+                "response_rate double)")
+    con.execute("""create table mart_breakdown_scores (survey varchar, wave varchar, unit_id varchar, competency varchar,
+                   grp varchar, n bigint, suppressed boolean, score double, sd double, ci_low double, ci_high double)""")
+    assert audit(con)["small_groups"] == 1
+    con.execute("drop table int_figures")            # a published file alone
+    assert audit(con)["small_groups"] == 0
 
 
 def test_packed_keys_sort_as_their_columns_and_refuse_what_does_not_fit() -> None:
