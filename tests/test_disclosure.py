@@ -138,7 +138,8 @@ def test_the_audit_subtracts_a_units_own_figure_from_its_mixed_figure() -> None:
     assert disclosure.check(published(own_shown=False), {"s": 5})["small_groups"] == 0
 
 
-def _leak(n: list[int], n_own: list[int], own: list[str], below: list[str], units: dict[str, str | None]):
+def _leak(n: list[int], n_own: list[int], own: list[str], below: list[str],
+          units: dict[str, str | None]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Competency figures of K and U (c1 in one survey wave), and the unit tree."""
     return (pl.DataFrame({"figure": "competency_score", "survey": "s", "wave": "w", "unit_id": ["K", "U"], "key": "c1",
                           "n": n, "n_own": n_own, "own_measure": own, "below_measure": below}),
