@@ -24,7 +24,7 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from test_anonymity import MIN, _figures, _isolated_small_groups, organisations  # noqa: E402
+from test_anonymity import MIN, _figures, _isolated_small_groups, audited_small_groups, organisations  # noqa: E402
 
 from pipeline import disclosure  # noqa: E402
 
@@ -34,10 +34,7 @@ def _decide(figures: list[dict], units: pl.DataFrame) -> pl.DataFrame:
 
 
 def _audit_finds(figures: list[dict], decided: pl.DataFrame) -> bool:
-    f = pl.DataFrame(figures)
-    published = decided.with_columns(n=pl.when("shown").then(f["n"]), anything=pl.col("shown"),
-                                     n_own=pl.when(pl.col("part") == "mixed").then(f["n_own"]))
-    return disclosure.check(published.filter(pl.col("node").is_not_null()), {"s": MIN})["small_groups"] > 0
+    return audited_small_groups(pl.DataFrame(figures), decided) > 0
 
 
 def main() -> int:

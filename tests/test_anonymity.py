@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.anonymity import suppress
-from pipeline.disclosure import decide
+from pipeline.disclosure import check, decide
 
 MIN = 5
 
@@ -200,6 +200,15 @@ def _isolated_small_groups(pairs: list[frozenset], shown: list[bool]) -> list[tu
                     walk(k + 1, taken | part)
         walk(0, frozenset())
     return leaks
+
+
+def audited_small_groups(figures: pl.DataFrame, decided: pl.DataFrame, private: bool = True) -> int:
+    """What the build's audit (`disclosure.check`) finds in the stage's decisions of `figures`:
+    n published for shown figures only, and (private) the mixed figures' own counts."""
+    published = decided.with_columns(
+        n=pl.when("shown").then(figures["n"]), anything=pl.col("shown"),
+        n_own=pl.when(pl.lit(private) & (pl.col("part") == "mixed")).then(figures["n_own"]))
+    return check(published.filter(pl.col("node").is_not_null()), {"s": MIN})["small_groups"]
 
 
 # found by this test: u3's mixed figure (own respondents on Q1-Q3, below on Q1-Q2) less u0's,

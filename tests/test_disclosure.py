@@ -19,6 +19,7 @@ import polars as pl
 import pytest
 
 from conftest import small_project
+from test_anonymity import audited_small_groups
 from pipeline import disclosure
 from pipeline.disclosure import audit
 from pipeline.flow import build
@@ -162,11 +163,7 @@ LEAKS = {
 
 def _audited(figures: pl.DataFrame, units: pl.DataFrame, private: bool = True) -> int:
     """The audit's small groups in what the stage decides for `figures` (private: knowing n_own)."""
-    decided = disclosure.decide(figures, units, {"s": 5})
-    published = decided.with_columns(
-        n=pl.when("shown").then(figures["n"]), anything=pl.col("shown"),
-        n_own=pl.when(pl.lit(private) & (pl.col("part") == "mixed")).then(figures["n_own"]))
-    return disclosure.check(published, {"s": 5})["small_groups"]
+    return audited_small_groups(figures, disclosure.decide(figures, units, {"s": 5}), private)
 
 
 @pytest.mark.parametrize("case", LEAKS)
