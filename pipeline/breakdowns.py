@@ -75,7 +75,10 @@ def find_leak(graph: Mapping[tuple[Hashable, tuple], int], minimum: int) -> tupl
     other outside crosses one of the two). A merged node left with a single neighbour is then a
     small cut by itself. Else two neighbours are either separated by a small cut (minimum s-t
     cuts both ways) or merged too, until each connected part is one node."""
-    g = _Contracted(graph, minimum)
+    names: dict[tuple, int] = {}   # ("r", region) and ("g", group node) as integers: hashed far faster than nested tuples
+    numbered = {(names.setdefault(("r", region), len(names)), names.setdefault(("g", node), len(names))): n
+                for (region, node), n in graph.items()}
+    g = _Contracted(numbered, minimum)
     for start in list(g.arcs):
         while True:
             s = g.merged.find(start)
@@ -89,25 +92,24 @@ def find_leak(graph: Mapping[tuple[Hashable, tuple], int], minimum: int) -> tupl
                     value, cut_side = _min_cut(g.arcs, a, b, minimum)
                     side = cut_side if value < minimum else None
             if side is not None:
-                inside = {("r", r) for r, _ in graph if g.merged.find(("r", r)) in side} | \
-                         {("g", n) for _, n in graph if g.merged.find(("g", n)) in side}
+                inside = {name for name, i in names.items() if g.merged.find(i) in side}
                 return inside, {(r, n) for r, n in graph if ("r", r) in inside and ("g", n) not in inside}
             g.merge(s, t)
     return None
 
 
 class _Contracted:
-    """Merged nodes (union-find over ("r", region) and ("g", group node)) and the arcs between
+    """Merged nodes (union-find over the numbered regions and group nodes) and the arcs between
     them: x -> y weighs the edges from a region in x to a group node in y (cut when x is inside
     U and y is not); the reverse arc has no limit (a group node in U brings its regions)."""
-    def __init__(self, graph: Mapping[tuple[Hashable, tuple], int], minimum: int) -> None:
+    def __init__(self, graph: Mapping[tuple[int, int], int], minimum: int) -> None:
         self.minimum, self.merged = minimum, _Merge()
         for (region, node), n in graph.items():
             if n >= minimum:
-                self.merged.union(("r", region), ("g", node))
+                self.merged.union(region, node)
         self.arcs: dict[Hashable, dict[Hashable, float]] = {}
         for (region, node), n in graph.items():
-            x, y = self.merged.find(("r", region)), self.merged.find(("g", node))
+            x, y = self.merged.find(region), self.merged.find(node)
             if x != y:
                 self.arcs.setdefault(x, {})[y] = self.arcs.setdefault(x, {}).get(y, 0.0) + n
                 self.arcs.setdefault(y, {})[x] = INF
@@ -212,12 +214,16 @@ class _Parts:
     def __init__(self) -> None:
         self.merged, self.parts = _Merge(), {}         # root -> {(region, node): respondents}
         self.regions_at: dict[tuple, set] = defaultdict(set)
+        self.ids: dict[tuple, int] = {}               # ("r", region), ("g", group node) -> the integer merged
+
+    def _id(self, kind: str, x: Hashable) -> int:
+        return self.ids.setdefault((kind, x), len(self.ids))
 
     def root(self, edge: tuple) -> Hashable:
-        return self.merged.find(("r", edge[0]))
+        return self.merged.find(self._id("r", edge[0]))
 
     def add(self, edge: tuple, count: int) -> Hashable:
-        a, b = self.merged.find(("r", edge[0])), self.merged.find(("g", edge[1]))
+        a, b = self.merged.find(self._id("r", edge[0])), self.merged.find(self._id("g", edge[1]))
         if a != b:
             pa, pb = self.parts.pop(a, {}), self.parts.pop(b, {})
             if len(pa) < len(pb):
@@ -231,7 +237,7 @@ class _Parts:
         return a
 
     def drop_node(self, node: tuple) -> None:
-        part = self.parts[self.merged.find(("g", node))]
+        part = self.parts[self.merged.find(self._id("g", node))]
         for region in self.regions_at.pop(node, ()):
             del part[(region, node)]
 

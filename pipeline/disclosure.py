@@ -40,6 +40,7 @@ FIGURE_NAMES = {"competency_score": "Kompetencescorer", "item_mean": "Spørgsmå
 PART_RANK = {"own": 0, "below": 1, "mixed": 2, "unit": 3}   # inner to outer within a unit
 NODE_KEYS = ["survey", "wave", "family", "unit_id", "part", "tag"]
 _NO_OWN_PART = {"own_family": pl.lit(None, pl.String), "own_parent_node": pl.lit(None, pl.Int64)}   # not mixed
+RULE_NAMES = pl.Series([None, "complementary", "primary", "together"], dtype=pl.String)   # a node's rule, by code
 NO_TAG = 0   # measures are integer codes from 1 while deciding (decide), in the order of their texts
 
 
@@ -242,7 +243,7 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
         forced_units[units_hidden] = True
         forced_twins[twins_hidden] = True
         forced_twins[mixed_hidden] = True
-    rule = np.where(together_here, "together", np.where(primary, "primary", np.where(hidden, "complementary", "")))
+    rule = np.where(together_here, 3, np.where(primary, 2, np.where(hidden, 1, 0)))   # RULE_NAMES: as codes, not texts
     small = pl.col("n") < pl.col("survey").replace_strict(least_of, return_dtype=pl.Int64)
     # node ids as written are numbered within their survey wave, so deciding one wave alone (an
     # incremental build) writes the same ids as deciding all waves together. Node ids are 0..N-1
@@ -252,7 +253,7 @@ def decide(figures: pl.DataFrame, units: pl.DataFrame, minimum: dict[str, int],
     at_of = pl.Series(at_of)
     local = nodes.select(pl.col("node").rank("dense").over("survey", "wave").cast(pl.Int64) - 1)["node"].gather(at_of)
     by_node = pl.DataFrame({"local": local, "local_parent": local.gather(forest["parent_node"].gather(at_of)),
-                            "node_rule": pl.Series(rule).replace("", None).gather(at_of),
+                            "node_rule": RULE_NAMES.gather(pl.Series(rule).gather(at_of)),
                             "own_parent_node": _own_parents(twins, forest, local)})
     node = placed["node"]
     return (placed.with_columns(*[by_node[c].gather(node) for c in by_node.columns])
