@@ -1,6 +1,6 @@
 """Time a whole build against its read floor, step by step, on a demo municipality of N employees.
 
-    ./run bench-build [--employees N] [--seed S] [--data DIR] [--incremental] [--keep FILE] [--runs N]
+    ./run bench-build [--employees N] [--seed S] [--data DIR] [--incremental] [--keep FILE] [--runs N] [--parts]
 
 Generates the demo exports once per (N, seed) under data/bench/ (reused on later runs), then,
 in one process and one run: reads every export once with polars (the read floor), and builds
@@ -9,10 +9,14 @@ memory (sampled every 20 ms), the whole build's time and peak, and its ratio to 
 --incremental: first builds every export but the newest, then times adding that one (an
 incremental build) against the newest export's own read floor. --runs N: N builds, each from
 scratch and each after its own read floor; the medians are printed (a shared machine is noisy).
+--parts: also the wall time of the functions in PARTS, each summed over a build (median of the
+builds), to see where a step's time goes without a profiler's overhead.
 """
 from __future__ import annotations
 
 import argparse
+import functools
+import importlib
 import re
 import shutil
 import statistics
@@ -59,6 +63,36 @@ class PeakMemory:
     def take(self) -> int:
         peak, self.peak = max(self.peak, self.rss()), self.rss()
         return peak
+
+
+# --parts: (step, module, function). Nested ones are indented: `audit` includes `check` and
+# `check_breakdowns`; `group_counts` is called by the stage and by the audit, and sums both.
+PARTS = [("transform", "pipeline.drivers", "drivers"), ("transform", "pipeline.transform", "unit_score_sums"),
+         ("transform", "pipeline.transform", "respondent_scores"), ("transform", "pipeline.transform", "pseudonymise"),
+         ("transform", "pipeline.transform", "cronbach_alpha"), ("transform", "pipeline.transform", "unit_item_sums"),
+         ("suppress", "pipeline.disclosure", "decide"), ("suppress", "pipeline.disclosure", "_in_waves"),
+         ("suppress", "pipeline.disclosure", "decide_breakdowns"), ("suppress", "pipeline.disclosure", "_insert"),
+         ("suppress", "pipeline.disclosure", "group_counts"), ("publish", "pipeline.disclosure", "audit"),
+         ("publish", "pipeline.disclosure", "  check"), ("publish", "pipeline.disclosure", "  check_breakdowns"),
+         ("write", "pipeline.warehouse", "_publish")]
+
+
+def time_parts() -> dict[str, list[float]]:
+    """Wrap every function of PARTS (looked up through its module at each call) with a timer;
+    returns the seconds of each, to be read and reset after every build."""
+    spent: dict[str, list[float]] = {}
+    for _, module, name in PARTS:
+        mod, name = importlib.import_module(module), name.strip()
+        spent[name] = [0.0]
+
+        def timed(*args, _f=getattr(mod, name), _name=name, **kwargs):
+            started = time.perf_counter()
+            try:
+                return _f(*args, **kwargs)
+            finally:
+                spent[_name][0] += time.perf_counter() - started
+        setattr(mod, name, functools.wraps(getattr(mod, name))(timed))
+    return spent
 
 
 def read_floor(raw: Path, only: Path | None = None) -> float:
@@ -120,6 +154,7 @@ def main() -> int:
     parser.add_argument("--incremental", action="store_true",
                         help="build all but the newest export, then time adding it against its own read floor")
     parser.add_argument("--runs", type=int, default=1, help="builds to take the median of (each from scratch)")
+    parser.add_argument("--parts", action="store_true", help="also time the functions in PARTS within each step")
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -133,6 +168,7 @@ def main() -> int:
     size = sum(p.stat().st_size for p in files)
     newest = newest_export(raw) if args.incremental else None
     floors, floor_peaks, timings, totals, peaks = [], [], [], [], []
+    spent, parts = (time_parts() if args.parts else {}), []
     with PeakMemory() as memory:
         for i in range(args.runs):
             with tempfile.TemporaryDirectory(dir=raw.parent) as tmp:
@@ -150,7 +186,10 @@ def main() -> int:
                 floors.append(read_floor(run.raw, only=newest))
                 floor_peaks.append(memory.take())
                 print(f"build {i + 1} of {args.runs}: read floor {floors[-1]:.1f} s", flush=True)
+                for seconds in spent.values():
+                    seconds[0] = 0.0
                 result, total, peak = timed_build(run, memory)
+                parts.append({name: seconds[0] for name, seconds in spent.items()})
                 timings.append(result.timings)
                 totals.append(total)
                 peaks.append(peak)
@@ -163,6 +202,10 @@ def main() -> int:
     print(f"{what}; read floor (polars, every export read once): {statistics.median(floors):.2f} s"
           f"{' (median)' if args.runs > 1 else ''}, peak {floor_peaks[0] / 2**30:.2f} GiB")
     report(timings, totals, peaks, floors, result)
+    if parts:
+        print(f"within the steps (wall s{', median of the builds' if args.runs > 1 else ''}):")
+        for step, _, name in PARTS:
+            print(f"  {step:10s} {name:20s} {statistics.median(p[name.strip()] for p in parts):8.2f}")
     return 0
 
 
