@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -85,7 +86,7 @@ def time_parts() -> dict[str, list[float]]:
         mod, name = importlib.import_module(module), name.strip()
         spent[name] = [0.0]
 
-        def timed(*args, _f=getattr(mod, name), _name=name, **kwargs):
+        def timed(*args: object, _f: Callable = getattr(mod, name), _name: str = name, **kwargs: object) -> object:
             started = time.perf_counter()
             try:
                 return _f(*args, **kwargs)

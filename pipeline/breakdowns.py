@@ -214,7 +214,7 @@ class _Parts:
     def __init__(self) -> None:
         self.merged, self.parts = _Merge(), {}         # root -> {(region, node): respondents}
         self.regions_at: dict[tuple, set] = defaultdict(set)
-        self.ids: dict[tuple, int] = {}               # ("r", region), ("g", group node) -> the integer merged
+        self.ids: dict[tuple, int] = {}               # ("r", region), ("g", group node) -> its integer in `merged`
 
     def _id(self, kind: str, x: Hashable) -> int:
         return self.ids.setdefault((kind, x), len(self.ids))
